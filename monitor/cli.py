@@ -1,0 +1,243 @@
+"""The command line: arguments -> one library call -> output and exit code (0 ok, 1 invalid data, 2 usage).
+
+Each `cmd_*` function parses nothing and decides nothing: it calls the library and turns its result or its
+DataError into lines for the user. Only this module (and schedule.py) prints.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import traceback
+
+from . import __version__
+
+EXAMPLES = {
+    "validate": "monitor validate\n  monitor --file other.yaml validate",
+    "schema": "monitor schema > demands.schema.json",
+    "report": "monitor report\n  monitor report --out /tmp/reports",
+    "status": "monitor status\n  monitor status --resolution 2013",
+    "update": 'monitor update kozlov-release-2013 --status met --date 2016-08-04 \\\n'
+              '      --note "Released on parole by court order." --source https://example.org/news/123',
+    "add": 'monitor add new-demand-2022 --resolution 2022 --addressee "Kazakh authorities" \\\n'
+           '      --topic assemblies --demand "Revise the law" --text "calls on ..." --quoted-from https://...',
+    "digest": "monitor digest\n  monitor digest --since 2022-01-01 --send",
+    "schedule": "monitor schedule\n  monitor schedule --list",
+}
+
+
+class UsageError(Exception):
+    """A wrong argument that argparse cannot see (a bad date, say): exit 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return its exit code. Never lets a traceback reach the user unless --debug."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return args.handler(args)
+    except UsageError as exc:
+        print(f"monitor: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last resort: one line, a traceback only on request
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"monitor: internal error: {exc.__class__.__name__}: {exc}\n"
+                  "Please report this with the command you ran; run it again with --debug for details.", file=sys.stderr)
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="monitor",
+        description="Track what a parliament demanded, of whom, and whether it happened.",
+        epilog="Run 'monitor COMMAND --help' for a command's options and an example.")
+    parser.add_argument("--version", action="version", version=f"monitor {__version__}")
+    parser.add_argument("--file", metavar="PATH", default=None,
+                        help="the data file (default: $MONITOR_FILE, else demands.yaml in this folder)")
+    parser.add_argument("--today", metavar="YYYY-MM-DD", type=_date_arg, default=None,
+                        help="treat this date as today (for reproducible reports); default: the real date")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on an internal error")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text,
+                                  epilog=f"example:\n  {EXAMPLES[name]}",
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command("validate", cmd_validate, "check the data file and list every problem with its line")
+    sub.add_argument("--against", metavar="REV", default=None,
+                     help="also refuse history entries removed or rewritten since this git revision (e.g. HEAD)")
+    command("schema", cmd_schema, "print the JSON Schema of the data file, for editors")
+    sub = command("report", cmd_report, "write the HTML and Excel progress reports")
+    sub.add_argument("--out", metavar="DIR", default="reports", help="the output folder (default: reports)")
+    sub = command("status", cmd_status, "a short overview in the terminal")
+    sub.add_argument("--resolution", metavar="ID", default=None, help="only this resolution")
+    sub = command("update", cmd_update, "add one history entry to a demand, changing nothing else")
+    sub.add_argument("id", metavar="ID", help="the demand's id")
+    sub.add_argument("--status", required=True, help="pending, in-progress, partly-met, met, not-met or reversed")
+    sub.add_argument("--date", type=_date_arg, default=None, help="the date of the event (default: today)")
+    sub.add_argument("--note", required=True, help="one sentence: what happened")
+    sub.add_argument("--source", action="append", default=[], metavar="URL", help="an http(s) address; repeat for more")
+    sub = command("add", cmd_add, "add a new demand at the end of the file")
+    sub.add_argument("id", metavar="ID", help="a new lower-case id, e.g. assembly-law-2022")
+    for name, text in (("resolution", "the resolution's id"), ("addressee", "who must act"),
+                       ("topic", "one of the file's topics"), ("demand", "one line: what is demanded"),
+                       ("text", "the demand's words, as quoted")):
+        sub.add_argument(f"--{name}", required=True, help=text)
+    sub.add_argument("--paragraph", default="unknown", help='as numbered in the adopted text (default: "unknown")')
+    sub.add_argument("--person", default="", help="the person the demand is about, if one")
+    sub.add_argument("--quoted-from", default="", metavar="URL", help="where the text comes from, if not the adopted text")
+    sub.add_argument("--repeats", action="append", default=[], metavar="ID", help="the same demand in an earlier resolution")
+    sub = command("digest", cmd_digest, "write (and with --send, email) what changed since the last digest")
+    sub.add_argument("--since", type=_date_arg, default=None, help="cover entries dated from this day on")
+    sub.add_argument("--out", metavar="DIR", default="reports", help="digests go to DIR/digests/ (default: reports)")
+    sub.add_argument("--send", action="store_true", help="email the digest to MONITOR_MAIL_TO")
+    sub = command("schedule", cmd_schedule, "run the weekly digest and report refresh until stopped")
+    sub.add_argument("--list", action="store_true", help="show the scheduled jobs and their next run, then exit")
+    sub.add_argument("--out", metavar="DIR", default="reports", help="the reports folder (default: reports)")
+    return parser
+
+
+def data_path(args) -> str:
+    """The data file: --file, else $MONITOR_FILE, else demands.yaml here."""
+    return args.file or os.environ.get("MONITOR_FILE") or "demands.yaml"
+
+
+def load_or_report(args):
+    """The valid model, or None after printing the problems to stderr."""
+    from . import validate_file
+
+    register, problems = validate_file(data_path(args), today=args.today)
+    if register is None:
+        print_problems(problems, sys.stderr)
+        return None
+    return register
+
+
+def print_problems(problems, stream) -> None:
+    for problem in problems:
+        print(problem, file=stream)
+
+
+def _date_arg(value: str) -> dt.date:
+    from .validate import parse_date
+
+    day = parse_date(value)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date — write YYYY-MM-DD, for example 2022-01-13")
+    return day
+
+
+# -- the commands ------------------------------------------------------------------------------------------------
+
+def cmd_validate(args) -> int:
+    from . import validate_file
+
+    register, problems = validate_file(data_path(args), today=args.today)
+    if args.against is not None and register is not None:
+        from .guard import check_history_kept
+
+        problems = problems + check_history_kept(data_path(args), args.against)
+    print_problems(problems, sys.stdout)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if errors:
+        print(f"{data_path(args)}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from .schema import schema_json
+
+    sys.stdout.write(schema_json())
+    return 0
+
+
+def cmd_report(args) -> int:
+    register = load_or_report(args)
+    if register is None:
+        return 1
+    from .report import write_reports
+
+    written = write_reports(register, args.out, today=args.today or dt.date.today())
+    print(f"wrote {len(written)} files to {args.out}/: " + ", ".join(p.name for p in written))
+    return 0
+
+
+def cmd_status(args) -> int:
+    register = load_or_report(args)
+    if register is None:
+        return 1
+    from .render.text import render_status
+
+    if args.resolution and args.resolution not in {r.id for r in register.resolutions}:
+        raise UsageError(f"there is no resolution '{args.resolution}' — use one of: "
+                         + ", ".join(r.id for r in register.resolutions))
+    sys.stdout.write(render_status(register, resolution_id=args.resolution, today=args.today or dt.date.today()))
+    return 0
+
+
+def cmd_update(args) -> int:
+    from .edit import add_entry
+
+    return _run_edit(args, lambda path, today: add_entry(
+        path, args.id, status=args.status, date=args.date or today, note=args.note, sources=args.source, today=today))
+
+
+def cmd_add(args) -> int:
+    from .edit import add_demand
+
+    fields = {"id": args.id, "resolution": args.resolution, "paragraph": args.paragraph, "addressee": args.addressee,
+              "topic": args.topic, "person": args.person, "demand": args.demand, "text": args.text,
+              "quoted_from": args.quoted_from, "repeats": args.repeats}
+    return _run_edit(args, lambda path, today: add_demand(path, fields, today=today))
+
+
+def _run_edit(args, edit) -> int:
+    from .problems import DataError
+
+    path = data_path(args)
+    try:
+        message = edit(path, args.today or dt.date.today())
+    except DataError as exc:
+        print_problems(exc.problems, sys.stderr)
+        print(f"{path}: nothing was written", file=sys.stderr)
+        return 1
+    print(message)
+    return 0
+
+
+def cmd_digest(args) -> int:
+    register = load_or_report(args)
+    if register is None:
+        return 1
+    from .digest import run_digest
+    from .settings import load_settings
+
+    settings = load_settings(data_path(args))
+    result = run_digest(register, settings, out_dir=args.out, since=args.since, send=args.send,
+                        today=args.today or dt.date.today())
+    print(result)
+    return 0
+
+
+def cmd_schedule(args) -> int:
+    from .schedule import list_jobs, run_forever
+    from .settings import load_settings
+
+    settings = load_settings(data_path(args))
+    if args.list:
+        sys.stdout.write(list_jobs(settings, data_path(args), args.out))
+        return 0
+    return run_forever(settings, data_path(args), args.out)
