@@ -1,0 +1,33 @@
+"""Shared fixtures. Area-specific helpers live in the test modules that use them."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+SHIPPED = ROOT / "demands.yaml"
+TODAY = dt.date(2026, 11, 24)  # a fixed "today" so that outputs do not depend on the clock
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return TODAY
+
+
+@pytest.fixture
+def small_file(tmp_path) -> Path:
+    """A private copy of tests/data/valid/small.yaml (fictional data covering every status)."""
+    target = tmp_path / "demands.yaml"
+    shutil.copyfile(DATA / "valid" / "small.yaml", target)
+    return target
+
+
+@pytest.fixture
+def small_register(small_file):
+    import monitor
+
+    return monitor.load_register(small_file, today=TODAY)
