@@ -102,9 +102,12 @@ def parse_text(text: str, path: str = "demands.yaml") -> Loaded:
         return loaded
     except yaml.YAMLError as exc:  # ReaderError: a control character, reported by character offset
         offset = getattr(exc, "position", 0) or 0
+        if _Loader.__name__.startswith("C"):  # libyaml counts UTF-8 bytes, the pure reader characters
+            offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
         line, column = _offset_to_pos(text, offset)
-        char = getattr(exc, "character", "")
-        what = f"character U+{ord(char):04X}" if isinstance(char, str) and char else "a character"
+        char = getattr(exc, "character", None)
+        code = ord(char) if isinstance(char, str) and char else char
+        what = f"the invisible character U+{code:04X}" if isinstance(code, int) else "an invisible character"
         loaded.problems.append(_problem(path, line, column, "control-character",
                                         f"{what} cannot appear in a YAML file"))
         return loaded

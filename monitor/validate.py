@@ -57,8 +57,11 @@ def is_web_address(value: str) -> bool:
     """True for an absolute http(s) address: the only kind reports turn into links."""
     if not value or any(c.isspace() for c in value):
         return False
-    parts = urlsplit(value)
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+    try:
+        parts = urlsplit(value)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. "https://[oops" (an unclosed IPv6 bracket)
+        return False
 
 
 class _Checker:
@@ -79,12 +82,16 @@ class _Checker:
         good:  `- id: kozlov-release-2013` with every required key
         bad:   `- id: kozlov-release-2013` + `adressee: ...` (unknown key, did you mean 'addressee'?)
         """
+        missing = [key for key, required in allowed.items() if required and key not in mapping]
+        misspelt = set()
         for key in mapping:
             if key not in allowed:
+                guess = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+                misspelt.update(guess)
                 self.add(mapping.key_pos[key], "unknown-key", f"{what} has no key '{key}'",
                          f"{did_you_mean(key, allowed)}the keys are: {', '.join(allowed)}")
-        for key, required in allowed.items():
-            if required and key not in mapping:
+        for key in missing:
+            if key not in misspelt:  # a misspelt key is reported once, where it stands
                 self.add(mapping.pos, "missing-key", f"{what} is missing '{key}'", f"add '{key}: ...' to it")
 
     def text(self, mapping: YMap, key: str, required: bool = True) -> str | None:
@@ -399,6 +406,11 @@ def _example_date(value: str) -> str:
     match = DATE_PATTERN.match(value.strip())
     if match and int(match[2]) > 12 and int(match[3]) <= 12:
         return f"{match[1]}-{int(match[3]):02d}-{int(match[2]):02d}"
+    if match and 1 <= int(match[2]) <= 12:  # a day past the month's end: suggest its last day
+        import calendar
+
+        year, month = int(match[1]), int(match[2])
+        return f"{year:04d}-{month:02d}-{calendar.monthrange(max(year, 1), month)[1]:02d}"
     parts = re.findall(r"\d+", value)
     if len(parts) == 3 and len(parts[2]) == 4 and int(parts[1]) <= 12 and int(parts[0]) <= 31:
         return f"{parts[2]}-{int(parts[1]):02d}-{int(parts[0]):02d}"

@@ -1,0 +1,110 @@
+"""The command line: exit codes, where output goes, and one real subprocess run per command family."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from monitor.cli import EXAMPLES, build_parser, main
+
+from .conftest import DATA, ROOT
+
+INVALID = DATA / "invalid"
+
+
+def run(argv, capsys):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_a_valid_file_exits_0_and_prints_nothing(small_file, capsys):
+    assert run(["--file", str(small_file), "--today", "2026-11-24", "validate"], capsys) == (0, "", "")
+
+
+def test_validate_a_bad_file_exits_1_with_every_problem(capsys):
+    code, out, err = run(["--file", str(INVALID / "several-problems.yaml"), "--today", "2026-11-24", "validate"], capsys)
+    assert code == 1
+    assert len(out.splitlines()) == 4
+    assert all(":" in line and "error:" in line and " — " in line for line in out.splitlines())
+    assert "4 error(s)" in err
+
+
+def test_warnings_alone_exit_0(capsys):
+    code, out, _ = run(["--file", str(INVALID / "missing-source.yaml"), "--today", "2026-11-24", "validate"], capsys)
+    assert code == 0
+    assert "warning: status 'met' cites no source" in out
+
+
+def test_file_can_come_from_the_environment(monkeypatch, small_file, capsys):
+    monkeypatch.setenv("MONITOR_FILE", str(small_file))
+    assert run(["--today", "2026-11-24", "validate"], capsys)[0] == 0
+
+
+def test_missing_file_is_a_clear_message(tmp_path, capsys):
+    code, out, _ = run(["--file", str(tmp_path / "none.yaml"), "validate"], capsys)
+    assert code == 1
+    assert "none.yaml:1:1: error: cannot read the file" in out
+
+
+def test_wrong_usage_exits_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--today", "2022-13-01", "validate"])
+    assert info.value.code == 2
+    assert "'2022-13-01' is not a date" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["no-such-command"])
+    assert info.value.code == 2
+    assert main([]) == 2
+
+
+def test_schema_prints_the_shipped_schema(capsys):
+    code, out, _ = run(["schema"], capsys)
+    assert code == 0
+    assert out == (ROOT / "demands.schema.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", sorted(EXAMPLES))
+def test_every_command_has_help_with_an_example_and_a_readme_entry(command, capsys):
+    with pytest.raises(SystemExit) as info:
+        main([command, "--help"])
+    assert info.value.code == 0
+    assert "example:" in capsys.readouterr().out
+    assert f"monitor {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_parser_knows_exactly_the_documented_commands():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    assert set(sub.choices) == set(EXAMPLES)
+
+
+def test_validate_in_a_real_process_prints_positions_and_no_traceback():
+    bad = INVALID / "python-tag.yaml"
+    proc = subprocess.run([sys.executable, "-m", "monitor", "--file", str(bad), "validate"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stdout.startswith(f"{bad}:27:15: error: the tag '!!python/object/apply:os.system' is not allowed")
+    assert "Traceback" not in proc.stderr
+
+
+def test_version_in_a_real_process():
+    proc = subprocess.run([sys.executable, "-m", "monitor", "--version"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("monitor ")
+
+
+def test_an_internal_error_is_one_line_unless_debug(monkeypatch, small_file, capsys):
+    import monitor
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(monitor, "validate_file", boom)
+    code, _, err = run(["--file", str(small_file), "validate"], capsys)
+    assert code == 1
+    assert "monitor: internal error: RuntimeError: disk on fire" in err
+    assert "Traceback" not in err
+    code, _, err = run(["--debug", "--file", str(small_file), "validate"], capsys)
+    assert "Traceback" in err
