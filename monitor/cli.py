@@ -14,7 +14,7 @@ import traceback
 from . import __version__
 
 EXAMPLES = {
-    "validate": "monitor validate\n  monitor --file other.yaml validate",
+    "validate": "monitor validate\n  monitor validate --against HEAD\n  monitor --file other.yaml validate",
     "schema": "monitor schema > demands.schema.json",
     "report": "monitor report\n  monitor report --out /tmp/reports",
     "status": "monitor status\n  monitor status --resolution 2013",
@@ -75,8 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     sub = command("validate", cmd_validate, "check the data file and list every problem with its line")
-    sub.add_argument("--against", metavar="REV", default=None,
-                     help="also refuse history entries removed or rewritten since this git revision (e.g. HEAD)")
+    sub.add_argument("--against", metavar="REV", nargs="?", const="HEAD", default=None,
+                     help="also refuse demands and history entries removed or rewritten since this git revision "
+                          "(default when given alone: HEAD, the last commit)")
     command("schema", cmd_schema, "print the JSON Schema of the data file, for editors")
     sub = command("report", cmd_report, "write the HTML and Excel progress reports")
     sub.add_argument("--out", metavar="DIR", default="reports", help="the output folder (default: reports)")
@@ -145,9 +146,13 @@ def cmd_validate(args) -> int:
 
     register, problems = validate_file(data_path(args), today=args.today)
     if args.against is not None and register is not None:
-        from .guard import check_history_kept
+        from .guard import GuardUnavailable, check_history_kept
+        from .problems import sort_problems
 
-        problems = problems + check_history_kept(data_path(args), args.against)
+        try:
+            problems = sort_problems(problems + check_history_kept(data_path(args), args.against))
+        except GuardUnavailable as exc:
+            raise UsageError(str(exc)) from None
     print_problems(problems, sys.stdout)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
@@ -205,6 +210,9 @@ def cmd_add(args) -> int:
 
 
 def _run_edit(args, edit) -> int:
+    from filelock import Timeout
+
+    from .edit import EditConflict
     from .problems import DataError
 
     path = data_path(args)
@@ -213,6 +221,13 @@ def _run_edit(args, edit) -> int:
     except DataError as exc:
         print_problems(exc.problems, sys.stderr)
         print(f"{path}: nothing was written", file=sys.stderr)
+        return 1
+    except EditConflict as exc:
+        print(f"monitor: {exc}", file=sys.stderr)
+        return 1
+    except Timeout:
+        print(f"monitor: {path} is locked by another monitor command that has not finished; "
+              "nothing was written — try again in a minute", file=sys.stderr)
         return 1
     print(message)
     return 0

@@ -93,6 +93,12 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "unknown-demand": (ERROR, "`repeats` names a demand that does not exist", "use the id of an existing demand"),
     "repeats-not-earlier": (ERROR, "`repeats` names a demand of a resolution that is not earlier",
                             "link only to the same demand made by an earlier resolution"),
+    "demand-removed": (ERROR, "a demand that was committed has been removed (monitor validate --against)",
+                       "put it back; record what happened to it with a new history entry"),
+    "history-removed": (ERROR, "a committed history entry has been removed (monitor validate --against)",
+                        "put it back; to correct it, add a new entry at the end"),
+    "history-rewritten": (ERROR, "a committed history entry has been edited or moved (monitor validate --against)",
+                          "restore it as it was; to correct it, add a new entry at the end"),
     "missing-source": (WARNING, "a status change cites no source", "add a `sources:` list with an http(s) address"),
 }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from .load import Loaded, Pos, YList, YMap
@@ -195,7 +196,8 @@ class _Checker:
         value = value.strip()
         at = item.value_pos["id"]
         if not ID_PATTERN.match(value):
-            suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "kozlov-release-2013"
+            ascii_value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+            suggestion = re.sub(r"[^a-z0-9]+", "-", ascii_value.lower()).strip("-") or "kozlov-release-2013"
             self.add(at, "bad-id", f"the {what} id '{value}' is not a lower-case slug",
                      f"use a-z, 0-9 and '-', e.g. {suggestion}")
             return None

@@ -1,0 +1,276 @@
+"""`monitor update` and `monitor add`: one entry added, nothing else changed, nothing half-written, ever."""
+from __future__ import annotations
+
+import difflib
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import monitor
+from monitor import edit
+from monitor.cli import main
+from monitor.edit import EditConflict, add_demand, add_entry, scalar
+from monitor.load import parse_text
+
+from .conftest import DATA, ROOT, TODAY
+
+STYLES = DATA / "roundtrip" / "styles.yaml"
+
+
+def only_added_lines(before: str, after: str) -> list[str]:
+    """The lines `after` adds to `before`; fails if any line of `before` was changed or removed."""
+    a, b = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    added = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        assert op in ("equal", "insert"), f"{op}: {a[i1:i2]!r} -> {b[j1:j2]!r}"
+        if op == "insert":
+            added.extend(b[j1:j2])
+    return added
+
+
+def test_update_adds_exactly_one_entry_in_the_neighbours_layout(small_file):
+    before = small_file.read_text(encoding="utf-8")
+    message = add_entry(small_file, "roe-release-2021", status="met", date=TODAY, note="Released by pardon.",
+                        sources=["https://example.org/a", "https://example.org/b"], today=TODAY)
+    assert message == "added to roe-release-2021: 2026-11-24 met"
+    added = only_added_lines(before, small_file.read_text(encoding="utf-8"))
+    assert added == ["      - date: 2026-11-24\n", "        status: met\n", "        note: Released by pardon.\n",
+                     "        sources:\n", "          - https://example.org/a\n", "          - https://example.org/b\n"]
+    demand = monitor.load_register(small_file, today=TODAY).demand("roe-release-2021")
+    assert demand.status is monitor.Status.MET
+    assert demand.latest.sources == ("https://example.org/a", "https://example.org/b")
+
+
+@pytest.mark.parametrize("newline, bom", [("\n", False), ("\r\n", False), ("\r\n", True), ("\n", True)])
+@pytest.mark.parametrize("demand_id", ["aigerim-release", "block-with-flow-sources"])
+def test_round_trip_fidelity_on_every_style(tmp_path, newline, bom, demand_id):
+    target = tmp_path / "styles.yaml"
+    original = STYLES.read_text(encoding="utf-8").replace("\n", newline).encode("utf-8")
+    target.write_bytes((b"\xef\xbb\xbf" if bom else b"") + original)
+    add_entry(target, demand_id, status="met", date=TODAY, note='Done: "yes" #1 — Айгерим',
+              sources=["https://example.org/x"], today=TODAY)
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") == bom
+    text = data.decode("utf-8-sig")
+    if newline == "\r\n":
+        assert text.count("\r\n") == text.count("\n")
+    added = only_added_lines(original.decode("utf-8"), text)
+    assert len(added) in (4, 5)
+    demand = monitor.load_register(target, today=TODAY).demand(demand_id)
+    assert demand.latest.note == 'Done: "yes" #1 — Айгерим'
+    assert demand.latest.sources == ("https://example.org/x",)
+
+
+def test_a_flow_style_history_gets_the_entry_inside_its_brackets(tmp_path):
+    target = tmp_path / "styles.yaml"
+    target.write_bytes(STYLES.read_bytes())
+    add_entry(target, "inquiry-flow", status="not-met", date=TODAY, note="Refused.",
+              sources=["https://example.org/r"], today=TODAY)
+    before, after = STYLES.read_text(encoding="utf-8").splitlines(), target.read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    assert len(before) == len(after) and len(changed) == 1
+    assert changed[0][1].endswith(', {date: 2026-11-24, status: not-met, note: Refused., sources: [https://example.org/r]}]}')
+    assert monitor.load_register(target, today=TODAY).demand("inquiry-flow").status is monitor.Status.NOT_MET
+
+
+def test_add_demand_appends_a_pending_demand(small_file):
+    before = small_file.read_text(encoding="utf-8")
+    add_demand(small_file, {"id": "protest-law-2021", "resolution": "2021", "paragraph": "unknown",
+                            "addressee": "Examplestan authorities", "topic": "assemblies",
+                            "demand": "Allow peaceful protest", "text": "calls on the authorities to allow protest",
+                            "repeats": []}, today=TODAY)
+    added = only_added_lines(before, small_file.read_text(encoding="utf-8"))
+    assert added[0] == "  - id: protest-law-2021\n"
+    assert '    resolution: "2021"\n' in added
+    demand = monitor.load_register(small_file, today=TODAY).demand("protest-law-2021")
+    assert demand.status is monitor.Status.PENDING
+    assert str(demand.history[0].date) == "2021-05-20"
+
+
+@pytest.mark.parametrize("kwargs, code", [
+    ({"status": "done"}, "unknown-status"),
+    ({"status": "in progress"}, "unknown-status"),
+    ({"date": TODAY.replace(year=2020)}, "history-order"),
+    ({"sources": ["javascript:alert(1)"]}, "bad-url"),
+    ({"date": TODAY.replace(year=2030)}, "future-date"),
+])
+def test_invalid_updates_write_nothing_and_say_why(small_file, kwargs, code):
+    before = small_file.read_bytes()
+    args = {"status": "met", "date": TODAY, "note": "x", "sources": ["https://example.org/x"]} | kwargs
+    with pytest.raises(monitor.DataError) as info:
+        add_entry(small_file, "inquiry-2021", today=TODAY, **args)
+    assert code in [p.code for p in info.value.problems]
+    assert small_file.read_bytes() == before
+
+
+def test_unknown_id_suggests_the_nearest(small_file, capsys):
+    code = main(["--file", str(small_file), "update", "inquiry-202", "--status", "met", "--note", "x"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "there is no demand with id 'inquiry-202' — the nearest ids are: inquiry-2021, inquiry-2019" in err
+    assert "nothing was written" in err
+
+
+def test_an_invalid_file_is_not_touched(tmp_path):
+    target = tmp_path / "bad.yaml"
+    target.write_bytes((DATA / "invalid" / "unknown-status.yaml").read_bytes())
+    with pytest.raises(monitor.DataError):
+        add_entry(target, "inquiry-2021", status="met", date=TODAY, note="x", sources=[], today=TODAY)
+    assert target.read_bytes() == (DATA / "invalid" / "unknown-status.yaml").read_bytes()
+
+
+def test_a_file_changed_by_an_editor_meanwhile_is_not_overwritten(small_file, monkeypatch):
+    real = edit.validate_loaded
+    calls = []
+
+    def validate_then_editor_saves(loaded, **kwargs):
+        result = real(loaded, **kwargs)
+        calls.append(1)
+        if len(calls) == 2:  # after the new text was checked, before it is written
+            small_file.write_text(small_file.read_text(encoding="utf-8") + "# saved by an editor\n", encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(edit, "validate_loaded", validate_then_editor_saves)
+    with pytest.raises(EditConflict, match="changed by another program"):
+        add_entry(small_file, "inquiry-2021", status="met", date=TODAY, note="x", sources=["https://example.org/x"],
+                  today=TODAY)
+    assert small_file.read_text(encoding="utf-8").endswith("# saved by an editor\n")
+    assert "note: x\n" not in small_file.read_text(encoding="utf-8")
+
+
+def test_permissions_are_kept(small_file):
+    os.chmod(small_file, 0o600)
+    add_entry(small_file, "inquiry-2021", status="met", date=TODAY, note="x", sources=["https://example.org/x"],
+              today=TODAY)
+    assert small_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_twenty_concurrent_update_processes_all_land(small_file):
+    before = small_file.read_text(encoding="utf-8")
+    procs = [subprocess.Popen([sys.executable, "-m", "monitor", "--file", str(small_file), "--today", "2026-11-24",
+                               "update", "roe-release-2021", "--status", "in-progress", "--date", "2026-11-24",
+                               "--note", f"Colleague {n} reports a step.", "--source", f"https://example.org/s/{n}"],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for n in range(20)]
+    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    assert [code for code, _ in results] == [0] * 20, results
+    after = small_file.read_text(encoding="utf-8")
+    added = only_added_lines(before, after)
+    assert len(added) == 20 * 5
+    notes = [e.note for e in monitor.load_register(small_file, today=TODAY).demand("roe-release-2021").history[1:]]
+    assert sorted(notes) == sorted(f"Colleague {n} reports a step." for n in range(20))
+
+
+CHILD = textwrap.dedent("""
+    import datetime, sys
+    from monitor.edit import add_entry
+    path, start = sys.argv[1], int(sys.argv[2])
+    print("ready", flush=True)
+    for n in range(start, start + 1000):
+        add_entry(path, "roe-release-2021", status="in-progress", date=datetime.date(2026, 11, 24),
+                  note=f"step {n}", sources=["https://example.org/s"], today=datetime.date(2026, 11, 24))
+        print(n, flush=True)
+""")
+
+
+def test_sigkill_at_random_points_never_leaves_a_partial_file(small_file):
+    """Kill a writer 200 times at random moments: the file is always a complete, valid version."""
+    rng = random.Random(20261124)
+    done = 0
+    torn_writes = 0
+    for _ in range(200):
+        child = subprocess.Popen([sys.executable, "-c", CHILD, str(small_file), str(done)], cwd=ROOT,
+                                 stdout=subprocess.PIPE, text=True)
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0, 0.03))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+        strays = list(small_file.parent.glob(".demands.yaml.*.tmp"))
+        torn_writes += bool(strays)
+        for stray in strays:
+            stray.unlink()
+        register, problems = monitor.validate_file(small_file, today=TODAY)
+        assert register is not None, [str(p) for p in problems]
+        notes = [e.note for e in register.demand("roe-release-2021").history[1:]]
+        assert notes == [f"step {n}" for n in range(len(notes))]  # some complete version: old or new
+        done = len(notes)
+    assert done > 0  # some writes completed between kills
+    print(f"\n200 kills, {done} completed updates, {torn_writes} kills landed inside a write (temp file left)")
+
+
+def test_the_lock_file_is_beside_the_data_file_and_hidden(small_file):
+    add_entry(small_file, "inquiry-2021", status="met", date=TODAY, note="x", sources=["https://example.org/x"],
+              today=TODAY)
+    assert (small_file.parent / ".demands.yaml.lock").exists()
+
+
+texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=60)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(note=texts.filter(lambda s: s.strip()), path=st.text(alphabet="abc/?=&#:%", max_size=15))
+def test_update_on_any_note_changes_exactly_the_lines_of_the_new_entry(small_file, note, path):
+    before = small_file.read_bytes()
+    try:
+        add_entry(small_file, "assembly-law-2021", status="not-met", date=TODAY, note=note,
+                  sources=[f"https://example.org/{path}"], today=TODAY)
+        after = small_file.read_text(encoding="utf-8")
+        assert len(only_added_lines(before.decode("utf-8"), after)) == 5
+        latest = monitor.load_register(small_file, today=TODAY).demand("assembly-law-2021").latest
+        assert latest.note == " ".join(note.split())
+    finally:
+        small_file.write_bytes(before)
+
+
+@given(texts)
+def test_scalar_reads_back_as_the_same_text(value):
+    assert parse_text(f"k: {scalar(value)}\n").tree == {"k": value}
+
+
+KILL_AT = textwrap.dedent("""
+    import datetime, os, signal, sys
+    from monitor import store
+    from monitor.edit import add_entry
+    path, point = sys.argv[1], sys.argv[2]
+
+    def die(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    real_fdopen = os.fdopen
+
+    class HalfWriter:
+        def __init__(self, handle): self.handle = handle
+        def __enter__(self): return self
+        def __exit__(self, *exc): self.handle.close()
+        def write(self, data):
+            self.handle.write(data[: len(data) // 2]); self.handle.flush(); die()
+
+    patches = {
+        "before-write": lambda: setattr(store.os, "fdopen", lambda *a, **k: die()),
+        "mid-write": lambda: setattr(store.os, "fdopen", lambda *a, **k: HalfWriter(real_fdopen(*a, **k))),
+        "before-fsync": lambda: setattr(store.os, "fsync", die),
+        "before-chmod": lambda: setattr(store.os, "chmod", die),
+        "before-replace": lambda: setattr(store.os, "replace", die),
+    }
+    patches[point]()
+    add_entry(path, "roe-release-2021", status="met", date=datetime.date(2026, 11, 24), note="new",
+              sources=["https://example.org/s"], today=datetime.date(2026, 11, 24))
+""")
+
+
+@pytest.mark.parametrize("point", ["before-write", "mid-write", "before-fsync", "before-chmod", "before-replace"])
+def test_sigkill_at_each_step_of_the_write_leaves_the_old_file(small_file, point):
+    before = small_file.read_bytes()
+    child = subprocess.run([sys.executable, "-c", KILL_AT, str(small_file), point], cwd=ROOT, timeout=120)
+    assert child.returncode == -signal.SIGKILL
+    assert small_file.read_bytes() == before
+    assert monitor.validate_file(small_file, today=TODAY)[0] is not None

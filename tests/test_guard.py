@@ -1,0 +1,120 @@
+"""The history guard, in a real git repository: removed, edited and reordered entries are refused."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from monitor.cli import main
+from monitor.guard import check_history_kept
+
+from .conftest import DATA
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git(repo, *args):
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "config", "user.email", "test@example.org")
+    git(tmp_path, "config", "user.name", "Test")
+    shutil.copyfile(DATA / "valid" / "small.yaml", tmp_path / "demands.yaml")
+    git(tmp_path, "add", "demands.yaml")
+    git(tmp_path, "commit", "-qm", "data")
+    return tmp_path
+
+
+def codes(repo, rev="HEAD"):
+    return [(p.line, p.code) for p in check_history_kept(repo / "demands.yaml", rev)]
+
+
+def edit(repo, old, new):
+    path = repo / "demands.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_unchanged_or_extended_file_passes(repo):
+    assert codes(repo) == []
+    main(["--file", str(repo / "demands.yaml"), "--today", "2026-11-24", "update", "roe-release-2021",
+          "--status", "met", "--note", "Freed.", "--source", "https://example.org/f"])
+    assert codes(repo) == []
+
+
+def test_a_removed_entry_is_an_error(repo):
+    edit(repo, "      - date: 2023-04-01\n        status: reversed\n        note: The revision was repealed.\n"
+               "        sources:\n          - https://example.org/news/repeal\n", "")
+    assert codes(repo) == [(97, "history-removed")]  # at the demand's history: key
+
+
+def test_an_edited_entry_is_an_error(repo):
+    edit(repo, "note: The authorities refused international experts.", "note: The authorities agreed.")
+    assert codes(repo) == [(34, "history-rewritten")]
+
+
+def test_reordered_entries_are_errors(repo):
+    edit(repo, "      - date: 2021-09-01\n        status: in-progress\n        note: A commission was announced.\n"
+               "        sources:\n          - https://example.org/news/commission\n", "")
+    edit(repo, "          - https://example.org/news/experts\n",
+         "          - https://example.org/news/experts\n      - date: 2021-09-01\n        status: in-progress\n"
+         "        note: A commission was announced.\n        sources:\n          - https://example.org/news/commission\n")
+    assert [code for _, code in codes(repo)] == ["history-rewritten", "history-rewritten"]
+
+
+def test_a_removed_demand_is_an_error(repo):
+    text = (repo / "demands.yaml").read_text(encoding="utf-8")
+    start = text.index("  - id: roe-release-2021")
+    end = text.index("  - id: inquiry-2021")
+    (repo / "demands.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    assert codes(repo) == [(20, "demand-removed")]  # at demands:
+
+
+def test_the_cli_defaults_to_head_and_exits_1(repo, capsys):
+    edit(repo, "note: The authorities refused international experts.", "note: The authorities agreed.")
+    assert main(["--file", str(repo / "demands.yaml"), "--today", "2026-11-24", "validate"]) == 0
+    assert main(["--file", str(repo / "demands.yaml"), "--today", "2026-11-24", "validate", "--against"]) == 1
+    out = capsys.readouterr().out
+    assert "demands.yaml:34:9: error: the history entry '2020-06-01 not-met' of demand 'inquiry-2019' was changed (note)" in out
+
+
+def test_an_older_revision_can_be_named(repo):
+    edit(repo, "note: The authorities refused international experts.", "note: The authorities agreed.")
+    git(repo, "commit", "-qam", "rewrite history")
+    assert codes(repo) == []
+    assert codes(repo, "HEAD~1") == [(34, "history-rewritten")]
+
+
+def test_outside_git_is_a_usage_message(tmp_path, capsys):
+    shutil.copyfile(DATA / "valid" / "small.yaml", tmp_path / "demands.yaml")
+    code = main(["--file", str(tmp_path / "demands.yaml"), "--today", "2026-11-24", "validate", "--against"])
+    assert code == 2
+    assert "is not in a git repository" in capsys.readouterr().err
+
+
+def test_an_unknown_revision_is_a_usage_message(repo, capsys):
+    assert main(["--file", str(repo / "demands.yaml"), "validate", "--against", "nope"]) == 2
+    assert "git does not know the revision 'nope'" in capsys.readouterr().err
+
+
+def test_the_pre_commit_hook_refuses_a_rewritten_history(repo):
+    """The hook we ship for plain git (no pre-commit framework) stops the commit."""
+    from .conftest import ROOT
+
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    shutil.copyfile(ROOT / "hooks" / "pre-commit", hook)
+    hook.chmod(0o755)
+    edit(repo, "note: The authorities refused international experts.", "note: The authorities agreed.")
+    git(repo, "add", "demands.yaml")
+    import os
+    import sys
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
+               MONITOR_PYTHON=sys.executable, PYTHONPATH=str(ROOT))
+    result = subprocess.run(["git", "commit", "-qm", "rewrite"], cwd=repo, capture_output=True, text=True, env=env)
+    assert result.returncode != 0
+    assert "history-rewritten" in result.stdout + result.stderr or "was changed" in result.stdout + result.stderr
