@@ -54,9 +54,15 @@ def parse_date(value: str) -> dt.date | None:
         return None
 
 
+_SIMPLE_WEB_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]*[A-Za-z0-9](?::\d+)?(?:[/?#]\S*)?\Z", re.I)
+_SPACE = re.compile(r"\s")
+
+
 def is_web_address(value: str) -> bool:
     """True for an absolute http(s) address: the only kind reports turn into links."""
-    if not value or any(c.isspace() for c in value):
+    if _SIMPLE_WEB_ADDRESS.match(value):  # the common case, without urlsplit (profiled: half of validate)
+        return True
+    if not value or _SPACE.search(value):
         return False
     try:
         parts = urlsplit(value)
