@@ -1,0 +1,198 @@
+"""Frames + templates/ -> self-contained HTML pages (inline CSS and SVG; every data value escaped).
+
+Jinja2 runs with autoescape on and StrictUndefined; only http(s) addresses become links (`weblink`), and the
+SVG charts are built here from escaped text. Nothing depends on the clock: `today` comes from the caller.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from ..model import Register, Status
+from ..validate import is_web_address
+from . import STATUS_SYMBOLS, duration, long_date, page_names, short_date
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+# Fill colours of the chart bars (the same hues as style.css); each status also gets its own pattern.
+BAR_COLOURS = {"pending": "#c9ced5", "in-progress": "#2f6fb5", "partly-met": "#c98a00", "met": "#1f7a3a",
+               "not-met": "#b42318", "reversed": "#6f3fa8"}
+_PATTERNS = {
+    "in-progress": '<circle cx="2" cy="2" r="1.2" fill="#fff" fill-opacity=".55"/>'
+                   '<circle cx="6" cy="6" r="1.2" fill="#fff" fill-opacity=".55"/>',
+    "partly-met": '<path d="M-1,1 l2,-2 M0,8 l8,-8 M7,9 l2,-2" stroke="#fff" stroke-opacity=".5" stroke-width="1.6"/>',
+    "not-met": '<path d="M0,0 l8,8 M8,0 l-8,8" stroke="#fff" stroke-opacity=".45" stroke-width="1.2"/>',
+    "reversed": '<path d="M0,4 h8" stroke="#fff" stroke-opacity=".5" stroke-width="1.6"/>',
+}
+
+
+@functools.lru_cache(maxsize=1)
+def environment():
+    """The Jinja2 environment: templates/ folder, autoescape on, undefined names are errors."""
+    import jinja2
+    from markupsafe import Markup
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters.update(weblink=weblink, status=status_badge, long_date=long_date, short_date=short_date,
+                       duration=duration, iso=lambda d: d.isoformat())
+    script = (TEMPLATES / "filter.js").read_text(encoding="utf-8")
+    # The page's policy allows this one script by its hash: any other script, from data or elsewhere, is blocked.
+    env.globals.update(FILTER_SCRIPT=Markup(script), SCRIPT_HASH=_sha256(script))
+    env.globals.update(STATUSES=[s.value for s in Status], STATUS_LABELS={s.value: s.label for s in Status},
+                       STATUS_MEANINGS={s.value: s.meaning for s in Status}, SYMBOLS=STATUS_SYMBOLS)
+    return env
+
+
+def _sha256(text: str) -> str:
+    import base64
+    import hashlib
+
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def weblink(address, text=None):
+    """A link when `address` is an http(s) address; otherwise the text (or the address) as plain, escaped text."""
+    from markupsafe import Markup, escape
+
+    address = "" if address is None else str(address)
+    shown = address if text is None else str(text)
+    if is_web_address(address):
+        if shown == address:  # the address is its own text: print needs no second copy of it
+            return Markup('<a class="url" href="{}">{}</a>').format(address, shown)
+        return Markup('<a href="{}">{}</a>').format(address, shown)
+    return escape(shown)
+
+
+def status_badge(value: str):
+    """A status as symbol + word (+ colour): never colour alone."""
+    from markupsafe import Markup
+
+    status = Status(value)
+    return Markup('<span class="status status-{}"><span class="sym" aria-hidden="true">{}</span> {}</span>').format(
+        status.value, STATUS_SYMBOLS[status.value], status.label)
+
+
+def bar_chart(rows: list[tuple[str, dict[str, int]]], chart_id: str, title: str):
+    """An inline SVG of horizontal stacked bars, one per (label, counts by status); numbers drawn on each segment."""
+    from markupsafe import Markup, escape
+
+    width, label_w, right_w, row_h, gap = 720, 130, 48, 22, 8
+    bar_w = width - label_w - right_w
+    most = max([sum(c.values()) for _, c in rows] + [1])
+    legend_y = len(rows) * (row_h + gap) + 10
+    height = legend_y + 30
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+           f'aria-labelledby="{chart_id}-t" font-size="13">', f'<title id="{chart_id}-t">{escape(title)}</title>',
+           "<defs>"]
+    for status, colour in BAR_COLOURS.items():
+        out.append(f'<pattern id="{chart_id}-{status}" width="8" height="8" patternUnits="userSpaceOnUse">'
+                   f'<rect width="8" height="8" fill="{colour}"/>{_PATTERNS.get(status, "")}</pattern>')
+    out.append("</defs>")
+    for i, (label, counts) in enumerate(rows):
+        y = i * (row_h + gap)
+        out.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(_clip(label, 18))}</text>')
+        x = float(label_w)
+        for status in BAR_COLOURS:
+            n = counts.get(status, 0)
+            if not n:
+                continue
+            w = n / most * bar_w
+            out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row_h}" fill="url(#{chart_id}-{status})" '
+                       f'stroke="#fff" stroke-width="1"><title>{escape(label)}: {n} {Status(status).label}</title></rect>')
+            if w >= 18:
+                out.append(f'<text x="{x + w / 2:.1f}" y="{y + 15}" text-anchor="middle" font-weight="bold" '
+                           f'fill="#1b1f24" stroke="#fff" stroke-width="3" paint-order="stroke">{n}</text>')
+            x += w
+        out.append(f'<text x="{x + 6:.1f}" y="{y + 15}">{sum(counts.values())}</text>')
+    for i, status in enumerate(BAR_COLOURS):
+        lx = 10 + i * 118
+        out.append(f'<rect x="{lx}" y="{legend_y}" width="16" height="14" fill="url(#{chart_id}-{status})" '
+                   f'stroke="#1b1f24" stroke-width=".5"/><text x="{lx + 21}" y="{legend_y + 12}">'
+                   f'{STATUS_SYMBOLS[status]} {Status(status).label}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def records(frame) -> list[dict]:
+    """A frame's rows as plain dicts, with pandas' missing values as None (templates test them with `is none`)."""
+    return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _missing(value) -> bool:
+    try:
+        return bool(value != value) or value is None or str(value) == "<NA>"
+    except (TypeError, ValueError):
+        return False
+
+
+def render_pages(register: Register, frames) -> dict[str, str]:
+    """Every page of the report: {'index.html': ..., '<resolution page>.html': ...}."""
+    pages = page_names(r.id for r in register.resolutions)
+    result = {"index.html": render_index(register, frames, pages)}
+    for res in register.resolutions:
+        result[pages[res.id]] = render_resolution_page(register, frames, res.id, pages)
+    return result
+
+
+def _counts(frames, resolution_id: str) -> dict[str, int]:
+    row = frames.counts.loc[resolution_id]
+    return {s.value: int(row[s.value]) for s in Status}
+
+
+def render_index(register: Register, frames, pages: dict[str, str]) -> str:
+    """The page across all resolutions: charts, year by year, repeats, people, recent changes, every demand."""
+    demand_pages = {d.id: pages[d.resolution] for d in register.demands}
+    resolutions = [{"id": r.id, "title": r.title, "adopted": r.adopted, "page": pages[r.id],
+                    "counts": _counts(frames, r.id), "total": int(frames.counts.loc[r.id, "total"]),
+                    "open": int(frames.counts.loc[r.id, "open"])} for r in register.resolutions]
+    years = [{"year": int(y), "counts": {s.value: int(row[s.value]) for s in Status}, "total": int(row["total"])}
+             for y, row in frames.years.iterrows()]
+    totals = {"counts": {s.value: sum(r["counts"][s.value] for r in resolutions) for s in Status},
+              "total": len(register.demands), "open": sum(r["open"] for r in resolutions)}
+    context = {
+        "today": frames.today, "resolutions": resolutions, "years": years, "totals": totals,
+        "total": len(register.demands), "open": sum(r["open"] for r in resolutions),
+        "chains": records(frames.chains), "people": records(frames.people), "recent": records(frames.recent),
+        "demands": records(frames.demands), "demand_pages": demand_pages,
+        "resolution_chart": bar_chart([(f"{r['id']}", r["counts"]) for r in resolutions], "by-resolution",
+                                      "Demands of each resolution by current status"),
+        "year_chart": bar_chart([(str(y["year"]), y["counts"]) for y in years], "by-year",
+                                "Demands by status at the end of each year"),
+        "recent_days": 90,
+    }
+    return environment().get_template("index.html").render(context)
+
+
+def render_resolution_page(register: Register, frames, resolution_id: str, pages: dict[str, str]) -> str:
+    """One resolution's page: its identity and link, then each demand with its whole history, grouped by topic."""
+    res = register.resolution(resolution_id)
+    by_id = {d.id: d for d in register.demands}
+    rows = {row["id"]: row for row in records(frames.demands)}
+    repeated_by: dict[str, list[str]] = {}
+    for d in register.demands:
+        for earlier in d.repeats:
+            repeated_by.setdefault(earlier, []).append(d.id)
+    groups: dict[str, list[dict]] = {}
+    own = register.demands_of(resolution_id)
+    order = list(register.topics) + sorted({d.topic for d in own} - set(register.topics))
+    for d in own:
+        links = lambda ids: [{"id": i, "page": pages[by_id[i].resolution], "resolution": by_id[i].resolution}
+                             for i in ids if i in by_id]
+        groups.setdefault(d.topic, []).append({
+            **rows[d.id], "history": d.history, "repeats_links": links(d.repeats),
+            "repeated_by_links": links(repeated_by.get(d.id, []))})
+    topics = [(t, groups[t]) for t in order if t in groups]
+    counts = _counts(frames, resolution_id)
+    context = {
+        "today": frames.today, "resolution": res, "topics": topics, "counts": counts, "total": len(own),
+        "open": int(frames.counts.loc[resolution_id, "open"]),
+        "others": [{"id": r.id, "page": pages[r.id]} for r in register.resolutions if r.id != resolution_id],
+        "chart": bar_chart([(res.id, counts)], f"res-{pages[res.id][:-5]}", f"Demands of {res.id} by current status"),
+    }
+    return environment().get_template("resolution.html").render(context)
