@@ -1,0 +1,226 @@
+"""Frames -> the .xlsx workbook as bytes: Summary (with a chart), one sheet per resolution, history, people.
+
+Text from the data is always stored as text (`data_type = "s"`), so `=HYPERLINK(...)` in a note stays words and
+never becomes a formula; only http(s) addresses become hyperlinks. Sheet titles are made safe and unique.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+from ..model import Register, Status
+from ..validate import is_web_address
+
+SUMMARY, HISTORY, PEOPLE = "Summary", "Status history", "People"
+# "History" itself is a name Excel reserves for its own use, so the history sheet is called "Status history".
+RESERVED_TITLES = {SUMMARY, HISTORY, PEOPLE, "History"}
+MAX_CELL = 32767  # Excel's limit on the characters of one cell
+DATE_FORMAT = "yyyy-mm-dd"
+FILLS = {"pending": "E3E6EA", "in-progress": "D6E4F5", "partly-met": "FBE8B8", "met": "D3EEDB",
+         "not-met": "F6D3CF", "reversed": "E6DAF3"}
+BAR_COLOURS = {"pending": "A9B0B8", "in-progress": "2F6FB5", "partly-met": "C98A00", "met": "1F7A3A",
+               "not-met": "B42318", "reversed": "6F3FA8"}
+FONTS = {"pending": "3D444D", "in-progress": "1D4E85", "partly-met": "6B4700", "met": "145A2A",
+         "not-met": "8A1A12", "reversed": "4E2A7A"}
+
+RESOLUTION_COLUMNS = [  # (header, frame column, width, kind)
+    ("ID", "id", 26, "text"), ("Topic", "topic", 18, "text"), ("Paragraph", "paragraph", 11, "text"),
+    ("Addressee", "addressee", 22, "text"), ("Person", "person", 18, "text"), ("Demand", "demand", 40, "wrap"),
+    ("Text", "text", 60, "wrap"), ("Quoted from", "quoted_from", 30, "link"), ("Status", "status", 13, "status"),
+    ("Last change", "last_change", 12, "date"), ("Latest note", "latest_note", 50, "wrap"),
+    ("First made", "first_demanded", 12, "date"), ("Days outstanding", "days_outstanding", 12, "number"),
+    ("Repeats", "repeats", 26, "wrap"),
+]
+HISTORY_COLUMNS = [
+    ("Demand ID", "demand", 26, "text"), ("Resolution", "resolution", 12, "text"), ("Step", "step", 6, "number"),
+    ("Date", "date", 12, "date"), ("Status", "status", 13, "status"), ("Note", "note", 60, "wrap"),
+    ("Source", "source", 40, "link"), ("More sources", "more_sources", 40, "wrap"),
+]
+PEOPLE_COLUMNS = [
+    ("Person", "person", 24, "text"), ("Free?", "free", 8, "text"), ("Demand ID", "demand_id", 26, "text"),
+    ("Demand", "demand", 40, "wrap"), ("Status", "status", 13, "status"), ("Since", "since", 12, "date"),
+    ("Latest note", "note", 50, "wrap"), ("Resolutions", "resolutions", 14, "text"),
+    ("All demands about this person", "demands", 34, "wrap"),
+]
+
+
+def render_workbook(register: Register, frames) -> bytes:
+    """The whole workbook as .xlsx bytes; the same data and `today` give the same bytes."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.properties.creator = "monitor"
+    wb.properties.title = "Demands and where they stand"
+    write_summary(wb.active, register, frames)
+    titles = sheet_titles([r.id for r in register.resolutions])
+    for res in register.resolutions:
+        rows = frames.demands[frames.demands["resolution"] == res.id]
+        write_table(wb.create_sheet(titles[res.id]), RESOLUTION_COLUMNS, _rows(rows))
+    history = [{**row, "source": row["sources"][0] if row["sources"] else "",
+                "more_sources": "\n".join(row["sources"][1:])} for row in _rows(frames.history)]
+    write_table(wb.create_sheet(HISTORY), HISTORY_COLUMNS, history)
+    people = [{**row, "demands": "\n".join(row["demands"]), "resolutions": ", ".join(row["resolutions"])}
+              for row in _rows(frames.people)]
+    write_table(wb.create_sheet(PEOPLE), PEOPLE_COLUMNS, people)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _fixed_timestamps(buffer.getvalue(), frames.today)
+
+
+def sheet_titles(resolution_ids) -> dict[str, str]:
+    """A sheet title per resolution: at most 31 characters, none of []:*?/\\, unique ignoring case."""
+    used = {t.lower() for t in RESERVED_TITLES}
+    titles = {}
+    for rid in resolution_ids:
+        base = re.sub(r"[\[\]:*?/\\]", "_", rid).strip("'").strip()[:31] or "Resolution"
+        title, n = base, 2
+        while title.lower() in used:
+            suffix = f" ({n})"
+            title, n = base[: 31 - len(suffix)] + suffix, n + 1
+        used.add(title.lower())
+        titles[rid] = title
+    return titles
+
+
+def _rows(frame) -> list[dict]:
+    return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or bool(value != value) or str(value) == "<NA>"
+    except (TypeError, ValueError):
+        return False
+
+
+def put_text(cell, value: str) -> None:
+    """Store `value` as text whatever it starts with (=, +, -, @), without characters XML cannot hold."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_CELL]
+    cell.data_type = "s"
+
+
+def write_table(ws, columns, rows: list[dict]) -> None:
+    """A header row and one row per item: typed cells, frozen header, filter, widths, status colours, print set-up."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    top, wrap = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
+    for col, (header, _, width, _) in enumerate(columns, start=1):
+        put_text(ws.cell(row=1, column=col), header)
+        ws.cell(row=1, column=col).font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for r, item in enumerate(rows, start=2):
+        for col, (_, key, _, kind) in enumerate(columns, start=1):
+            cell = ws.cell(row=r, column=col)
+            value = item.get(key)
+            if value is None or value == "":
+                continue
+            if kind == "date":
+                cell.value = value
+                cell.number_format = DATE_FORMAT
+            elif kind == "number":
+                cell.value = int(value)
+            else:
+                put_text(cell, value)
+                if kind == "link" and is_web_address(str(value)):
+                    cell.hyperlink = str(value)
+                    cell.style = "Hyperlink"
+            cell.alignment = wrap if kind in ("wrap", "link") else top
+    last = get_column_letter(len(columns))
+    end = max(len(rows) + 1, 2)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{last}{end}"
+    for col, (_, _, _, kind) in enumerate(columns, start=1):
+        if kind == "status":
+            colour_statuses(ws, f"{get_column_letter(col)}2:{get_column_letter(col)}{end}")
+    _print_setup(ws)
+
+
+def colour_statuses(ws, cells: str) -> None:
+    """Conditional formatting: each status word gets its own fill and font colour (the word stays the key)."""
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import Font, PatternFill
+
+    for status in Status:
+        ws.conditional_formatting.add(cells, CellIsRule(
+            operator="equal", formula=[f'"{status.value}"'],
+            fill=PatternFill(start_color=FILLS[status.value], end_color=FILLS[status.value], fill_type="solid"),
+            font=Font(color=FONTS[status.value], bold=True)))
+
+
+def _print_setup(ws) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
+
+
+def write_summary(ws, register: Register, frames) -> None:
+    """Counts by resolution and status (values, not formulas), a stacked bar chart, and what each status means."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    ws.title = SUMMARY
+    columns = [("Resolution", "resolution", 12, "text"), ("Title", "title", 50, "wrap"),
+               ("Adopted", "adopted", 12, "date")]
+    columns += [(s.value, s.value, 12, "number") for s in Status]
+    columns += [("Total", "total", 9, "number"), ("Still open", "open", 10, "number")]
+    rows = []
+    for res in register.resolutions:
+        counts = frames.counts.loc[res.id]
+        rows.append({"resolution": res.id, "title": res.title, "adopted": res.adopted,
+                     **{k: int(counts[k]) for k in [s.value for s in Status] + ["total", "open"]}})
+    write_table(ws, columns, rows)
+    n = len(rows)
+    total_row = n + 2
+    put_text(ws.cell(row=total_row, column=1), "All")
+    ws.cell(row=total_row, column=1).font = Font(bold=True)
+    for col, (_, key, _, kind) in enumerate(columns, start=1):
+        if kind == "number":
+            cell = ws.cell(row=total_row, column=col, value=sum(r[key] for r in rows))
+            cell.font = Font(bold=True)
+    at = total_row + 2
+    put_text(ws.cell(row=at, column=1), f"Situation as of {frames.today.isoformat()}.")
+    put_text(ws.cell(row=at + 1, column=1), "Status")
+    put_text(ws.cell(row=at + 1, column=2), "Meaning")
+    ws.cell(row=at + 1, column=1).font = ws.cell(row=at + 1, column=2).font = Font(bold=True)
+    for i, status in enumerate(Status, start=at + 2):
+        put_text(ws.cell(row=i, column=1), status.value)
+        put_text(ws.cell(row=i, column=2), status.meaning)
+    colour_statuses(ws, f"A{at + 2}:A{at + 1 + len(Status)}")
+    if n:
+        chart = BarChart()
+        chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
+        chart.title = "Demands by resolution and current status"
+        chart.y_axis.title, chart.x_axis.title = "demands", "resolution"
+        chart.add_data(Reference(ws, min_col=4, max_col=3 + len(Status), min_row=1, max_row=n + 1),
+                       titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n + 1))
+        for series, status in zip(chart.series, Status):
+            series.graphicalProperties.solidFill = BAR_COLOURS[status.value]
+            series.graphicalProperties.line.solidFill = "FFFFFF"
+        chart.height, chart.width = 4 + 1.2 * n, 20
+        ws.add_chart(chart, f"A{at + 3 + len(Status)}")
+
+
+def _fixed_timestamps(data: bytes, today: dt.date) -> bytes:
+    """The same archive with every date in it set to `today`, so that a workbook depends only on its data."""
+    stamp = f"{today.isoformat()}T00:00:00Z"
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(today.year, today.month, today.day, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, content)
+    return out.getvalue()
