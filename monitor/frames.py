@@ -14,6 +14,9 @@ from .model import Demand, Register, Status
 RECENT_DAYS = 90
 RELEASE_STEM = "releas"  # release, released, releasing: a demand to free someone
 
+FREE = {Status.MET: "yes", Status.PARTLY_MET: "partly", Status.NOT_MET: "no", Status.REVERSED: "no",
+        Status.PENDING: "not known", Status.IN_PROGRESS: "not known"}
+
 
 @dataclass(frozen=True)
 class Frames:
@@ -155,8 +158,8 @@ def is_release(demand: Demand) -> bool:
 def people_frame(register: Register):
     """One row per person named, in order of first mention: their latest release demand and whether they are free.
 
-    `free` is "yes" when that demand is met, "partly" when partly met, "no" otherwise, and "" when no demand
-    about the person asks for a release.
+    `free` is "yes" when that demand is met, "partly" when partly met, "no" when not met or reversed, "not known"
+    while it is pending or in progress, and "" when no demand about the person asks for a release.
     """
     import pandas as pd
 
@@ -169,7 +172,7 @@ def people_frame(register: Register):
         releases = [d for d in demands if is_release(d)]
         latest = max(demands, key=lambda d: (d.history[0].date, demands.index(d)))
         key = max(releases, key=lambda d: (d.history[0].date, releases.index(d))) if releases else latest
-        free = "" if not releases else {Status.MET: "yes", Status.PARTLY_MET: "partly"}.get(key.status, "no")
+        free = "" if not releases else FREE[key.status]
         rows.append({"person": person, "demands": [d.id for d in demands],
                      "resolutions": sorted({d.resolution for d in demands}), "demand_id": key.id,
                      "demand": key.demand, "status": key.status.value, "status_label": key.status.label,

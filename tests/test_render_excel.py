@@ -80,7 +80,7 @@ def test_history_and_people_sheets():
     assert wb["Status history"]["G3"].hyperlink.target == "https://example.org/news/refusal"
     people = rows(wb["People"])
     assert [(p["Person"], p["Free?"], p["Status"]) for p in people] == [("Jane Doe", "yes", "met"),
-                                                                       ("Richard Roe", "no", "pending")]
+                                                                       ("Richard Roe", "not known", "pending")]
 
 
 def test_hostile_text_is_stored_as_text():

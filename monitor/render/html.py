@@ -78,13 +78,14 @@ def bar_chart(rows: list[tuple[str, dict[str, int]]], chart_id: str, title: str)
     """An inline SVG of horizontal stacked bars, one per (label, counts by status); numbers drawn on each segment."""
     from markupsafe import Markup, escape
 
-    width, label_w, right_w, row_h, gap = 720, 130, 48, 22, 8
+    width, right_w, row_h, gap = 560, 36, 22, 8
+    label_w = min(150, 14 + 8 * max([len(_clip(label, 18)) for label, _ in rows] + [4]))
     bar_w = width - label_w - right_w
     most = max([sum(c.values()) for _, c in rows] + [1])
-    legend_y = len(rows) * (row_h + gap) + 10
-    height = legend_y + 30
+    legend_y = len(rows) * (row_h + gap) + 8
+    height = legend_y + 46
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-           f'aria-labelledby="{chart_id}-t" font-size="13">', f'<title id="{chart_id}-t">{escape(title)}</title>',
+           f'aria-labelledby="{chart_id}-t" font-size="14">', f'<title id="{chart_id}-t">{escape(title)}</title>',
            "<defs>"]
     for status, colour in BAR_COLOURS.items():
         out.append(f'<pattern id="{chart_id}-{status}" width="8" height="8" patternUnits="userSpaceOnUse">'
@@ -92,7 +93,7 @@ def bar_chart(rows: list[tuple[str, dict[str, int]]], chart_id: str, title: str)
     out.append("</defs>")
     for i, (label, counts) in enumerate(rows):
         y = i * (row_h + gap)
-        out.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(_clip(label, 18))}</text>')
+        out.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{escape(_clip(label, 18))}</text>')
         x = float(label_w)
         for status in BAR_COLOURS:
             n = counts.get(status, 0)
@@ -101,15 +102,15 @@ def bar_chart(rows: list[tuple[str, dict[str, int]]], chart_id: str, title: str)
             w = n / most * bar_w
             out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row_h}" fill="url(#{chart_id}-{status})" '
                        f'stroke="#fff" stroke-width="1"><title>{escape(label)}: {n} {Status(status).label}</title></rect>')
-            if w >= 18:
-                out.append(f'<text x="{x + w / 2:.1f}" y="{y + 15}" text-anchor="middle" font-weight="bold" '
+            if w >= 9 * len(str(n)) + 6:
+                out.append(f'<text x="{x + w / 2:.1f}" y="{y + 16}" text-anchor="middle" font-weight="bold" '
                            f'fill="#1b1f24" stroke="#fff" stroke-width="3" paint-order="stroke">{n}</text>')
             x += w
-        out.append(f'<text x="{x + 6:.1f}" y="{y + 15}">{sum(counts.values())}</text>')
-    for i, status in enumerate(BAR_COLOURS):
-        lx = 10 + i * 118
-        out.append(f'<rect x="{lx}" y="{legend_y}" width="16" height="14" fill="url(#{chart_id}-{status})" '
-                   f'stroke="#1b1f24" stroke-width=".5"/><text x="{lx + 21}" y="{legend_y + 12}">'
+        out.append(f'<text x="{x + 5:.1f}" y="{y + 16}">{sum(counts.values())}</text>')
+    for i, status in enumerate(BAR_COLOURS):  # the key: pattern + symbol + word, in two rows of three
+        lx, ly = 4 + (i % 3) * 185, legend_y + (i // 3) * 22
+        out.append(f'<rect x="{lx}" y="{ly}" width="16" height="14" fill="url(#{chart_id}-{status})" '
+                   f'stroke="#1b1f24" stroke-width=".5"/><text x="{lx + 21}" y="{ly + 12}">'
                    f'{STATUS_SYMBOLS[status]} {Status(status).label}</text>')
     out.append("</svg>")
     return Markup("".join(out))
