@@ -1,0 +1,160 @@
+"""The reports in headless Chromium (Debian's, driven by Playwright): offline, inert, legible, printable on A4.
+
+Each page is opened from file:// with every other request aborted and recorded; the test checks that nothing was
+requested from the network, that no dialog opened and no script from the data ran, that the key figures are
+on the page, then takes a screenshot and prints to PDF, and reads the PDF back with pdftotext.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import monitor
+from monitor.report import write_reports
+
+HERE = Path(__file__).resolve().parent
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+pytestmark = [
+    pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed"),
+    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=shutil.which("chromium"), headless=True, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, path: Path, width: int = 1100):
+    """Open `path` offline; returns (page, requests made outside file://, dialogs opened, console errors)."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    outside, dialogs = [], []
+
+    def route(r):
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return page, outside, dialogs
+
+
+def reports_of(data: Path, out: Path, today):
+    register = monitor.load_register(data, today=today)
+    write_reports(register, out, today=today)
+    return register
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_small_reports_offline_legible_and_printable(browser, tmp_path, today):
+    register = reports_of(HERE / "data" / "valid" / "small.yaml", tmp_path / "reports", today)
+    for html in sorted((tmp_path / "reports").glob("*.html")):
+        page, outside, dialogs = open_page(browser, html)
+        assert outside == [] and dialogs == [], html.name
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        page.screenshot(path=str(tmp_path / f"{html.stem}.png"), full_page=True)
+        page.pdf(path=str(tmp_path / f"{html.stem}.pdf"), format="A4", print_background=True)
+        assert (tmp_path / f"{html.stem}.png").stat().st_size > 10_000
+        text = pdf_text(tmp_path / f"{html.stem}.pdf")
+        assert text.count("\f") >= 1
+        if html.stem == "index":
+            rows = page.locator("table.counts tbody tr")
+            assert rows.count() == 2
+            assert rows.nth(0).locator("td").last.inner_text() == "1"  # still open in 2019
+            assert page.locator("table.counts tfoot td").nth(6).inner_text() == "5"  # total demands
+            assert page.locator("#all-demands tbody tr").count() == len(register.demands)
+            assert "Where the demands stand" in text and "Richard Roe" in text
+        else:
+            res = register.resolution(html.stem)
+            assert page.locator("article.demand").count() == len(register.demands_of(res.id))
+            assert page.get_by_text(res.title).first.is_visible()
+            assert res.url in text  # the adopted text's address is printed
+        page.close()
+
+
+def test_filter_box_works_and_page_reads_without_script(browser, tmp_path, today):
+    reports_of(HERE / "data" / "valid" / "small.yaml", tmp_path / "reports", today)
+    page, outside, _ = open_page(browser, tmp_path / "reports" / "index.html")
+    page.fill("#filter", "inquiry")
+    assert page.locator("#all-demands tbody tr:visible").count() == 2
+    assert page.locator("#filter-count").inner_text() == "2 of 5 demands shown"
+    page.close()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((tmp_path / "reports" / "index.html").as_uri())
+    assert page.locator("#all-demands tbody tr:visible").count() == 5
+    assert not page.locator("#filter").is_visible()  # the box appears only where it can work
+    context.close()
+
+
+def test_print_shows_addresses_and_keeps_rows_whole(browser, tmp_path, today):
+    reports_of(HERE / "data" / "valid" / "small.yaml", tmp_path / "reports", today)
+    page, _, _ = open_page(browser, tmp_path / "reports" / "2021.html")
+    page.emulate_media(media="print")
+    after = page.evaluate("""() => getComputedStyle(document.querySelector('dd a[href^="https"]'), '::after').content""")
+    assert after == 'none'  # the address is already its own text
+    assert page.evaluate("getComputedStyle(document.querySelector('tr')).breakInside") == "avoid"
+    page.close()
+    page, _, _ = open_page(browser, tmp_path / "reports" / "index.html")
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('nav.toc')).display") == "none"
+    page.close()
+
+
+def test_hostile_reports_run_no_data_script(browser, tmp_path, today):
+    reports_of(HERE / "data" / "hostile.yaml", tmp_path / "reports", today)
+    for html in sorted((tmp_path / "reports").glob("*.html")):
+        page, outside, dialogs = open_page(browser, html)
+        for link in page.locator("a").all():  # following a link must not run anything either
+            href = link.get_attribute("href")
+            assert href.startswith(("http://", "https://", "#")) or href.split("#")[0].endswith(".html"), href
+        assert page.evaluate("typeof window.__pwned") == "undefined", html.name
+        assert outside == [] and dialogs == [], (html.name, outside, dialogs)
+        page.pdf(path=str(tmp_path / f"{html.stem}.pdf"), format="A4")
+        if html.stem == "2020":
+            text = page.inner_text("body")
+            assert "<script>window.__pwned = 1; alert('title')</script>" in text
+            assert "javascript:window.__pwned=1" in text
+            assert '=HYPERLINK("http://evil.example/x","y")' in text
+            assert "calls for the release of all persons" in pdf_text(tmp_path / "2020.pdf")
+        page.close()
+
+
+def test_phone_width_has_no_page_wide_scroll(browser, tmp_path, today):
+    reports_of(HERE / "data" / "valid" / "small.yaml", tmp_path / "reports", today)
+    for html in sorted((tmp_path / "reports").glob("*.html")):
+        page, _, _ = open_page(browser, html, width=390)
+        # wide tables scroll inside their own box; the page itself fits the phone
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, html.name
+        page.screenshot(path=str(tmp_path / f"{html.stem}-phone.png"), full_page=True)
+        page.close()
+
+
+@pytest.mark.skipif(not (HERE.parent / "demands.yaml").exists(), reason="the shipped demands.yaml is not there yet")
+def test_shipped_reports_in_the_browser(browser, tmp_path, today):
+    register = reports_of(HERE.parent / "demands.yaml", tmp_path / "reports", today)
+    page, outside, dialogs = open_page(browser, tmp_path / "reports" / "index.html")
+    assert outside == [] and dialogs == []
+    totals = [page.locator("table.counts tbody tr").nth(i).locator("td").nth(6).inner_text()
+              for i in range(len(register.resolutions))]
+    assert totals == [str(len(register.demands_of(r.id))) for r in register.resolutions]
+    page.pdf(path=str(tmp_path / "index.pdf"), format="A4")
+    assert "Where the demands stand" in pdf_text(tmp_path / "index.pdf")
+    page.close()
