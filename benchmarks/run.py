@@ -92,14 +92,32 @@ def measure_report(path, out):
     return _with_validation(path, lib)
 
 
+def measure_frames(path, out):
+    """The shared stage of both formats: model -> pandas frames."""
+    build_frames = _entry("monitor.frames", "build_frames")
+    return _with_validation(path, lambda: build_frames(_validate_cached(path), TODAY))
+
+
 def measure_report_html(path, out):
-    render = _report_part("html")
-    return _with_validation(path, lambda: render(_validate_cached(path), tempfile.mkdtemp(dir=out)))
+    """HTML alone: frames, then every page rendered in memory (not written)."""
+    build_frames = _entry("monitor.frames", "build_frames")
+    render_pages = _entry("monitor.render.html", "render_pages")
+
+    def lib():
+        register = _validate_cached(path)
+        render_pages(register, build_frames(register, TODAY))
+    return _with_validation(path, lib)
 
 
 def measure_report_excel(path, out):
-    render = _report_part("excel")
-    return _with_validation(path, lambda: render(_validate_cached(path), tempfile.mkdtemp(dir=out)))
+    """Excel alone: frames, then the workbook rendered to bytes in memory (not written)."""
+    build_frames = _entry("monitor.frames", "build_frames")
+    render_workbook = _entry("monitor.render.excel", "render_workbook")
+
+    def lib():
+        register = _validate_cached(path)
+        render_workbook(register, build_frames(register, TODAY))
+    return _with_validation(path, lib)
 
 
 def measure_update(path, out):
@@ -132,7 +150,7 @@ def measure_digest(path, out):
     return _with_validation(path, lib)
 
 
-MEASURES = {"parse": measure_parse, "validate": measure_validate, "report-html": measure_report_html,
+MEASURES = {"parse": measure_parse, "validate": measure_validate, "frames": measure_frames, "report-html": measure_report_html,
             "report-excel": measure_report_excel, "report": measure_report, "update": measure_update,
             "digest": measure_digest}
 _cache: dict = {}
@@ -152,25 +170,6 @@ def _with_validation(path, lib):
         return middle - start
     run.split = True
     return run, None
-
-
-def _report_part(kind: str):
-    """One report format on its own: frames -> render -> written file(s), from whatever the modules provide."""
-    import inspect
-
-    _entry("monitor.render." + kind, "__name__")
-    report = _entry("monitor.report", "write_reports")
-    module = sys.modules["monitor.report"]
-    for name in (f"write_{kind}", f"write_{kind}_reports", f"write_{kind}_report"):
-        if callable(getattr(module, name, None)):
-            function = getattr(module, name)
-            params = inspect.signature(function).parameters
-
-            def call(register, folder, function=function, params=params):
-                kwargs = {"today": TODAY} if "today" in params else {}
-                return function(register, folder, **kwargs)
-            return call
-    raise Missing(f"no separate {kind} writer found in monitor.report (only write_reports: {report.__name__})")
 
 
 def middle_demand_id(path) -> str:
@@ -282,8 +281,9 @@ def print_table(n: int, path: Path, results: dict, start: dict, repeat: int) -> 
     print(f"{'measurement':<46} {'median s':>9} {'first s':>9} {'x floor':>8} {'peak MB':>8}")
     rows = [("parse floor  yaml.load(CSafeLoader)", results["parse"], "times"),
             ("validate     validate_file", results["validate"], "times"),
-            ("report html  (stage: frames + HTML)", results["report-html"], "stage_times"),
-            ("report excel (stage: frames + Excel)", results["report-excel"], "stage_times"),
+            ("frames       (stage: build_frames)", results["frames"], "stage_times"),
+            ("report html  (stage: frames + render_pages)", results["report-html"], "stage_times"),
+            ("report excel (stage: frames + render_workbook)", results["report-excel"], "stage_times"),
             ("report       (stage: write_reports)", results["report"], "stage_times"),
             ("report       command = validate + write_reports", results["report"], "times"),
             ("update       add_entry (reads, validates, writes)", results["update"], "times"),
@@ -311,7 +311,7 @@ def print_growth(small: int, large: int, by_size: dict) -> None:
     print(f"\ngrowth from {small:,} to {large:,} demands (N x{large / small:g}; linear = exponent 1.00)")
     print(f"{'measurement':<12} {f'{small:,} s':>10} {f'{large:,} s':>10} {'time x':>8} {'exponent':>9} "
           f"{f'peak MB {small:,}':>14} {f'peak MB {large:,}':>15}")
-    for kind in ("parse", "validate", "report-html", "report-excel", "report", "update", "digest"):
+    for kind in ("parse", "validate", "frames", "report-html", "report-excel", "report", "update", "digest"):
         a, b = by_size[small].get(kind, {}), by_size[large].get(kind, {})
         if "times" in a and "times" in b:
             ta, tb = median(a), median(b)
