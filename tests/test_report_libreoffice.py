@@ -1,0 +1,87 @@
+"""demands.xlsx opened by LibreOffice (headless): every sheet exported to CSV and compared with the data.
+
+A formula would be computed by LibreOffice on export (=HYPERLINK("http://x","y") would come out as "y"), so the
+hostile notes coming back word for word proves they were stored as text.
+"""
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import monitor
+from monitor.report import write_reports
+
+HERE = Path(__file__).resolve().parent
+CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"  # UTF-8, every sheet
+
+pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+
+
+def convert(tmp_path: Path, workbook: Path, target: str) -> Path:
+    out = tmp_path / "converted"
+    run = subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                          "--convert-to", target, "--outdir", str(out), str(workbook)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+def sheets_as_csv(tmp_path: Path, data: Path, today) -> tuple[object, dict[str, list[dict]]]:
+    register = monitor.load_register(data, today=today)
+    write_reports(register, tmp_path / "reports", today=today)
+    out = convert(tmp_path, tmp_path / "reports" / "demands.xlsx", CSV_FILTER)
+    sheets = {}
+    for path in sorted(out.glob("demands-*.csv")):
+        with open(path, encoding="utf-8", newline="") as handle:
+            sheets[path.stem[len("demands-"):]] = list(csv.DictReader(handle))
+    return register, sheets
+
+
+def test_every_sheet_matches_the_data(tmp_path, today):
+    register, sheets = sheets_as_csv(tmp_path, HERE / "data" / "valid" / "small.yaml", today)
+    assert sorted(sheets) == ["2019", "2021", "People", "Status history", "Summary"]
+    summary = {row["Resolution"]: row for row in sheets["Summary"] if row["Resolution"] in ("2019", "2021", "All")}
+    for res in register.resolutions:
+        row = summary[res.id]
+        assert row["Adopted"] == res.adopted.isoformat() and row["Title"] == res.title
+        for status in monitor.Status:
+            assert row[status.value] == str(sum(d.status is status for d in register.demands_of(res.id)))
+        assert row["Total"] == str(len(register.demands_of(res.id)))
+    assert summary["All"]["Total"] == str(len(register.demands))
+    for res in register.resolutions:
+        rows = sheets[res.id]
+        assert [r["ID"] for r in rows] == [d.id for d in register.demands_of(res.id)]
+        for row, demand in zip(rows, register.demands_of(res.id)):
+            assert (row["Status"], row["Last change"], row["Text"], row["Paragraph"]) == (
+                demand.status.value, demand.latest.date.isoformat(), demand.text, demand.paragraph)
+    history = sheets["Status history"]
+    expected = [(d.id, e.date.isoformat(), e.status.value, e.note, (e.sources or ("",))[0])
+                for d in register.demands for e in d.history]
+    assert [(r["Demand ID"], r["Date"], r["Status"], r["Note"], r["Source"]) for r in history] == expected
+    assert [(r["Person"], r["Free?"]) for r in sheets["People"]] == [("Jane Doe", "yes"), ("Richard Roe", "not known")]
+
+
+def test_hostile_text_comes_back_as_text(tmp_path, today):
+    register, sheets = sheets_as_csv(tmp_path, HERE / "data" / "hostile.yaml", today)
+    notes = [r["Note"] for r in sheets["Status history"]]
+    assert notes == [e.note for d in register.demands for e in d.history]
+    assert '=HYPERLINK("http://evil.example/x","y")' in notes and "-SUM(1,2)" in notes
+    row = sheets["2020"][0]
+    assert (row["Paragraph"], row["Addressee"]) == ("=1+1", "@SUM(A1:A2)")
+    assert sheets["2020"][1]["Text"] == register.demand("rtl-2020").text  # 5,000 characters, whole
+    assert sheets["2020"][1]["Demand"] == register.demand("rtl-2020").demand  # right-to-left text and overrides
+    assert sheets["Summary"][0]["Title"] == register.resolution("2020").title
+
+
+def test_libreoffice_prints_the_workbook(tmp_path, today):
+    register = monitor.load_register(HERE / "data" / "valid" / "small.yaml", today=today)
+    write_reports(register, tmp_path / "reports", today=today)
+    pdf = convert(tmp_path, tmp_path / "reports" / "demands.xlsx", "pdf") / "demands.pdf"
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "inquiry-2019" in text and "Situation as of 2026-11-24." in text
+    assert pdf.stat().st_size > 5_000
