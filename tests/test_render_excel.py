@@ -62,9 +62,9 @@ def test_resolution_sheet_values_types_and_links():
     assert doe["Days outstanding"] is None
     assert got[0]["Days outstanding"] == (TODAY - dt.date(2019, 3, 14)).days
     ws = wb["2019"]
-    assert ws["J2"].is_date and ws["J2"].number_format == "yyyy-mm-dd"
-    assert ws["H3"].hyperlink.target == "https://example.org/press/2019"
-    assert ws["G2"].alignment.wrap_text
+    assert ws["H2"].is_date and ws["H2"].number_format == "yyyy-mm-dd"
+    assert ws["L3"].hyperlink.target == "https://example.org/press/2019"
+    assert ws["K2"].alignment.wrap_text and ws.row_dimensions[2].height >= 15
     rules = [r.formula[0] for cf in ws.conditional_formatting for r in cf.rules]
     assert sorted(rules) == sorted(f'"{s}"' for s in monitor.model.STATUS_NAMES)
 

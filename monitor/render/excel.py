@@ -26,12 +26,12 @@ FONTS = {"pending": "3D444D", "in-progress": "1D4E85", "partly-met": "6B4700", "
          "not-met": "8A1A12", "reversed": "4E2A7A"}
 
 RESOLUTION_COLUMNS = [  # (header, frame column, width, kind)
-    ("ID", "id", 26, "text"), ("Topic", "topic", 18, "text"), ("Paragraph", "paragraph", 11, "text"),
-    ("Addressee", "addressee", 22, "text"), ("Person", "person", 18, "text"), ("Demand", "demand", 40, "wrap"),
-    ("Text", "text", 60, "wrap"), ("Quoted from", "quoted_from", 30, "link"), ("Status", "status", 13, "status"),
-    ("Last change", "last_change", 12, "date"), ("Latest note", "latest_note", 50, "wrap"),
-    ("First made", "first_demanded", 12, "date"), ("Days outstanding", "days_outstanding", 12, "number"),
-    ("Repeats", "repeats", 26, "wrap"),
+    ("ID", "id", 24, "text"), ("Topic", "topic", 14, "wrap"), ("Paragraph", "paragraph", 10, "text"),
+    ("Addressee", "addressee", 18, "wrap"), ("Person", "person", 16, "wrap"), ("Demand", "demand", 36, "wrap"),
+    ("Status", "status", 12, "status"), ("Last change", "last_change", 11, "date"),
+    ("Days outstanding", "days_outstanding", 11, "number"), ("Latest note", "latest_note", 40, "wrap"),
+    ("Text", "text", 50, "wrap"), ("Quoted from", "quoted_from", 24, "link"),
+    ("First made", "first_demanded", 11, "date"), ("Repeats", "repeats", 20, "wrap"),
 ]
 HISTORY_COLUMNS = [
     ("Demand ID", "demand", 26, "text"), ("Resolution", "resolution", 12, "text"), ("Step", "step", 6, "number"),
@@ -130,6 +130,7 @@ def write_table(ws, columns, rows: list[dict]) -> None:
                     cell.hyperlink = str(value)
                     cell.style = "Hyperlink"
             cell.alignment = wrap if kind in ("wrap", "link") else top
+        ws.row_dimensions[r].height = row_height(item, columns)
     last = get_column_letter(len(columns))
     end = max(len(rows) + 1, 2)
     ws.freeze_panes = "A2"
@@ -138,6 +139,16 @@ def write_table(ws, columns, rows: list[dict]) -> None:
         if kind == "status":
             colour_statuses(ws, f"{get_column_letter(col)}2:{get_column_letter(col)}{end}")
     _print_setup(ws)
+
+
+def row_height(item: dict, columns) -> float:
+    """Points enough for the longest wrapped text of the row: LibreOffice does not grow rows by itself on opening."""
+    lines = 1
+    for _, key, width, kind in columns:
+        value = item.get(key)
+        if kind in ("wrap", "link") and isinstance(value, str) and value:
+            lines = max(lines, sum(-(-max(len(part), 1) // width) for part in value.split("\n")))
+    return float(min(409, 15 * lines))  # 409 points: the tallest row Excel allows
 
 
 def colour_statuses(ws, cells: str) -> None:
@@ -196,7 +207,7 @@ def write_summary(ws, register: Register, frames) -> None:
     colour_statuses(ws, f"A{at + 2}:A{at + 1 + len(Status)}")
     if n:
         chart = BarChart()
-        chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
+        chart.type, chart.grouping, chart.overlap, chart.gapWidth = "bar", "stacked", 100, 40
         chart.title = "Demands by resolution and current status"
         chart.y_axis.title, chart.x_axis.title = "demands", "resolution"
         chart.add_data(Reference(ws, min_col=4, max_col=3 + len(Status), min_row=1, max_row=n + 1),
