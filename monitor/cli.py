@@ -175,7 +175,12 @@ def cmd_report(args) -> int:
         return 1
     from .report import write_reports
 
-    written = write_reports(register, args.out, today=args.today or dt.date.today())
+    try:
+        written = write_reports(register, args.out, today=args.today or dt.date.today())
+    except OSError as exc:  # a folder we may not write to, a full disk, a workbook held open on Windows
+        print(f"monitor: cannot write the reports to {args.out}/: {exc.strerror or exc} — the previous reports "
+              "are unchanged; choose another folder with --out, or close the workbook if it is open", file=sys.stderr)
+        return 1
     print(f"wrote {len(written)} files to {args.out}/: " + ", ".join(p.name for p in written))
     return 0
 
@@ -237,22 +242,31 @@ def cmd_digest(args) -> int:
     register = load_or_report(args)
     if register is None:
         return 1
-    from .digest import run_digest
-    from .settings import load_settings
+    from .digest import DigestNotSent, run_digest
+    from .mail import MailError
+    from .settings import SettingsError, load_settings
 
-    settings = load_settings(data_path(args))
-    result = run_digest(register, settings, out_dir=args.out, since=args.since, send=args.send,
-                        today=args.today or dt.date.today())
+    try:
+        settings = load_settings(data_path(args))
+        result = run_digest(register, settings, out_dir=args.out, since=args.since, send=args.send,
+                            today=args.today or dt.date.today())
+    except (SettingsError, MailError, DigestNotSent) as exc:
+        print(f"monitor: {exc}", file=sys.stderr)
+        return 1
     print(result)
     return 0
 
 
 def cmd_schedule(args) -> int:
     from .schedule import list_jobs, run_forever
-    from .settings import load_settings
+    from .settings import SettingsError, load_settings
 
-    settings = load_settings(data_path(args))
-    if args.list:
-        sys.stdout.write(list_jobs(settings, data_path(args), args.out))
-        return 0
-    return run_forever(settings, data_path(args), args.out)
+    try:
+        settings = load_settings(data_path(args))
+        if args.list:
+            sys.stdout.write(list_jobs(settings, data_path(args), args.out))
+            return 0
+        return run_forever(settings, data_path(args), args.out)
+    except SettingsError as exc:
+        print(f"monitor: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,502 @@
+"""The digest: the data as of the last sent digest (a snapshot) vs now -> what changed; saved, and sent once.
+
+State lives in `<state>/digest.sqlite` (a database, so it is written by sqlite3, not by store.py): the snapshot
+sent with each digest, an outbox of digests not yet delivered to everyone, and one row per recipient that is
+written *before* a message is handed to the server. A row still marked "sending" on the next run means the
+process died mid-send: that recipient counts as served (never sent twice) and the log says so.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import hashlib
+import json
+import logging
+import sqlite3
+import time
+from pathlib import Path
+
+from .model import Register, Status
+from .store import file_lock, publish_files
+
+log = logging.getLogger(__name__)
+
+DEMAND_FIELDS = ("resolution", "paragraph", "addressee", "topic", "person", "demand", "text", "quoted_from", "repeats")
+RESOLUTION_FIELDS = ("title", "adopted", "reference", "procedure", "url")
+FIRST_PERIOD_DAYS = 7
+STALE_SHOWN = 10
+FINAL = ("sent", "in-doubt", "refused")
+
+
+class DigestNotSent(Exception):
+    """The digest was saved but not delivered to everyone; it stays in the outbox for the next run."""
+
+
+# -- change detection ----------------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class NewEntry:
+    """A history entry that was not in the last digest; `late` when its event predates the digest's period."""
+
+    demand_id: str
+    demand: str
+    person: str
+    resolution: str
+    date: dt.date
+    status: str
+    previous: str | None
+    note: str
+    sources: tuple[str, ...]
+    late: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class NewDemand:
+    demand_id: str
+    demand: str
+    person: str
+    resolution: str
+    addressee: str
+    status: str
+    since: dt.date
+
+
+@dataclasses.dataclass(frozen=True)
+class Correction:
+    """A changed field of a demand or resolution, a changed or removed history entry, or a removed item."""
+
+    kind: str
+    item_id: str
+    label: str
+    field: str
+    before: str
+    after: str
+
+
+@dataclasses.dataclass(frozen=True)
+class StaleDemand:
+    demand_id: str
+    demand: str
+    person: str
+    resolution: str
+    status: str
+    since: dt.date
+    days: int
+
+
+@dataclasses.dataclass(frozen=True)
+class StatusCount:
+    status: str
+    now: int
+    before: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Digest:
+    """Everything one digest says, ready for the templates."""
+
+    today: dt.date
+    period_start: dt.date
+    last_digest: dt.date | None
+    new_entries: tuple[NewEntry, ...]
+    new_demands: tuple[NewDemand, ...]
+    corrections: tuple[Correction, ...]
+    stale: tuple[StaleDemand, ...]
+    stale_total: int
+    stale_days: int
+    counts: tuple[StatusCount, ...]
+    resolutions: dict
+    data_file: str = "demands.yaml"
+
+    @property
+    def change_count(self) -> int:
+        return len(self.new_entries) + len(self.new_demands) + len(self.corrections)
+
+    @property
+    def subject(self) -> str:
+        from .render import short_date
+
+        parts = [_n(len(self.new_entries), "new status entry", "new status entries"),
+                 _n(len(self.new_demands), "new demand", "new demands"),
+                 _n(len(self.corrections), "correction", "corrections")]
+        said = ", ".join(p for p in parts if not p.startswith("0 ")) or "no changes"
+        return f"Demands digest {short_date(self.period_start)} – {short_date(self.today)}: {said}"
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def snapshot_of(register: Register) -> dict:
+    """The register as plain JSON-able data: what a digest compares against next time."""
+    def value(v):
+        return list(v) if isinstance(v, tuple) else v.isoformat() if isinstance(v, dt.date) else v
+
+    return {
+        "resolutions": {r.id: {f: value(getattr(r, f)) for f in RESOLUTION_FIELDS} for r in register.resolutions},
+        "demands": {d.id: {**{f: value(getattr(d, f)) for f in DEMAND_FIELDS},
+                           "history": [[e.date.isoformat(), e.status.value, e.note, list(e.sources)]
+                                       for e in d.history]}
+                    for d in register.demands},
+    }
+
+
+def snapshot_before(snapshot: dict, day: dt.date) -> dict:
+    """The snapshot as it would have been before `day`: only entries dated earlier (the first digest's baseline)."""
+    demands = {}
+    for key, dem in snapshot["demands"].items():
+        history = [e for e in dem["history"] if e[0] < day.isoformat()]
+        if history:
+            demands[key] = {**dem, "history": history}
+    return {"resolutions": snapshot["resolutions"], "demands": demands}
+
+
+def compare(before: dict, now: dict, *, today: dt.date, period_start: dt.date, last_digest: dt.date | None,
+            stale_days: int, data_file: str = "demands.yaml") -> Digest:
+    """What changed from `before` to `now` (both snapshots), plus the demands that have not moved for long."""
+    new_entries, new_demands, corrections = [], [], []
+    for key, dem in now["demands"].items():
+        old = before["demands"].get(key)
+        if old is None:
+            first = dem["history"][0]
+            new_demands.append(NewDemand(key, dem["demand"], dem["person"], dem["resolution"], dem["addressee"],
+                                         dem["history"][-1][1], _day(first[0])))
+            continue
+        corrections += [Correction("demand", key, dem["demand"], f, _shown(old.get(f)), _shown(dem.get(f)))
+                        for f in DEMAND_FIELDS if old.get(f) != dem.get(f)]
+        added, changed = _history_changes(old["history"], dem["history"])
+        for index in added:
+            entry = dem["history"][index]
+            previous = dem["history"][index - 1][1] if index else None
+            new_entries.append(NewEntry(key, dem["demand"], dem["person"], dem["resolution"], _day(entry[0]),
+                                        entry[1], previous, entry[2], tuple(entry[3]),
+                                        late=_day(entry[0]) < period_start))
+        corrections += [Correction("history", key, dem["demand"], field, b, a) for field, b, a in changed]
+    for key, old in before["demands"].items():
+        if key not in now["demands"]:
+            corrections.append(Correction("demand", key, old["demand"], "demand", old["demand"],
+                                          f"removed from {data_file}"))
+    for key, res in now["resolutions"].items():
+        old = before["resolutions"].get(key)
+        if old is not None:
+            corrections += [Correction("resolution", key, res["title"], f, _shown(old.get(f)), _shown(res.get(f)))
+                            for f in RESOLUTION_FIELDS if old.get(f) != res.get(f)]
+    new_entries.sort(key=lambda e: (e.date, e.demand_id))
+    stale = sorted((s for s in _stale(now, today, stale_days)), key=lambda s: (s.since, s.demand_id))
+    return Digest(today=today, period_start=period_start, last_digest=last_digest, new_entries=tuple(new_entries),
+                  new_demands=tuple(new_demands), corrections=tuple(corrections), stale=tuple(stale[:STALE_SHOWN]),
+                  stale_total=len(stale), stale_days=stale_days, counts=_counts(before, now),
+                  resolutions={k: r["title"] for k, r in now["resolutions"].items()}, data_file=data_file)
+
+
+def _history_changes(old: list, new: list):
+    """Indexes of entries added to `new`, and (field, before, after) for entries edited or removed."""
+    a = [json.dumps(e) for e in old]
+    b = [json.dumps(e) for e in new]
+    added, changed = [], []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "insert":
+            added += range(j1, j2)
+        elif op in ("delete", "replace"):
+            pairs = list(zip(range(i1, i2), range(j1, j2))) if op == "replace" else []
+            for i, j in pairs:
+                changed.append((f"history entry of {old[i][0]}", _entry_text(old[i]), _entry_text(new[j])))
+            for i in range(i1 + len(pairs), i2):
+                changed.append((f"history entry of {old[i][0]}", _entry_text(old[i]), "removed"))
+            added += range(j1 + len(pairs), j2)
+    return sorted(added), changed
+
+
+def _entry_text(entry: list) -> str:
+    text = f"{entry[0]} {entry[1]}: {entry[2]}"
+    return text + (" (" + ", ".join(entry[3]) + ")" if entry[3] else "")
+
+
+def _stale(now: dict, today: dt.date, stale_days: int):
+    for key, dem in now["demands"].items():
+        date, status = dem["history"][-1][0], dem["history"][-1][1]
+        days = (today - _day(date)).days
+        if Status(status).is_open and days >= stale_days:
+            yield StaleDemand(key, dem["demand"], dem["person"], dem["resolution"], status, _day(date), days)
+
+
+def _counts(before: dict, now: dict) -> tuple[StatusCount, ...]:
+    def tally(snapshot):
+        counts = {s.value: 0 for s in Status}
+        for dem in snapshot["demands"].values():
+            counts[dem["history"][-1][1]] += 1
+        return counts
+
+    b, n = tally(before), tally(now)
+    return tuple(StatusCount(s.value, n[s.value], b[s.value]) for s in Status)
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(value) or "(none)"
+    return "(empty)" if value in (None, "") else str(value)
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+# -- the state: snapshots, outbox, deliveries --------------------------------------------------------------------
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshots (id INTEGER PRIMARY KEY AUTOINCREMENT, taken TEXT NOT NULL,
+    message_id TEXT, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (message_id TEXT PRIMARY KEY, created TEXT NOT NULL, digest_date TEXT NOT NULL,
+    subject TEXT NOT NULL, recipients TEXT NOT NULL, message BLOB NOT NULL, snapshot TEXT NOT NULL, done TEXT);
+CREATE TABLE IF NOT EXISTS deliveries (message_id TEXT NOT NULL, recipient TEXT NOT NULL, state TEXT NOT NULL,
+    at TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', PRIMARY KEY (message_id, recipient));
+"""
+
+
+class DigestState:
+    """The digest database in the state folder; every method commits before it returns."""
+
+    def __init__(self, state_dir: str | Path):
+        self.path = Path(state_dir) / "digest.sqlite"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=60)
+        with self.db:
+            self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def latest_snapshot(self) -> tuple[dt.date, dict] | None:
+        """(date taken, data) of the snapshot sent with the last delivered digest, or None before the first."""
+        row = self.db.execute("SELECT taken, data FROM snapshots ORDER BY id DESC LIMIT 1").fetchone()
+        return (_day(row[0]), json.loads(row[1])) if row else None
+
+    def add_to_outbox(self, message_id: str, digest_date: dt.date, subject: str, recipients, message: bytes,
+                      snapshot: dict) -> bool:
+        """Queue a digest; False when one with this Message-ID is already known (then nothing changes)."""
+        with self.db:
+            cur = self.db.execute("INSERT OR IGNORE INTO outbox VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                                  (message_id, _now(), digest_date.isoformat(), subject, json.dumps(list(recipients)),
+                                   message, json.dumps(snapshot)))
+        return cur.rowcount == 1
+
+    def outbox_entry(self, message_id: str) -> dict | None:
+        row = self.db.execute("SELECT message_id, digest_date, subject, recipients, message, done FROM outbox "
+                              "WHERE message_id = ?", (message_id,)).fetchone()
+        if row is None:
+            return None
+        return {"message_id": row[0], "digest_date": _day(row[1]), "subject": row[2],
+                "recipients": json.loads(row[3]), "message": row[4], "done": row[5]}
+
+    def waiting(self) -> list[str]:
+        """Message-IDs of digests not yet delivered to every recipient, oldest first."""
+        return [r[0] for r in self.db.execute("SELECT message_id FROM outbox WHERE done IS NULL ORDER BY created")]
+
+    def deliveries(self, message_id: str) -> dict[str, str]:
+        rows = self.db.execute("SELECT recipient, state FROM deliveries WHERE message_id = ?", (message_id,))
+        return dict(rows.fetchall())
+
+    def mark(self, message_id: str, recipient: str, state: str, detail: str = "") -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?)",
+                            (message_id, recipient, state, _now(), detail))
+
+    def unmark(self, message_id: str, recipient: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM deliveries WHERE message_id = ? AND recipient = ?", (message_id, recipient))
+
+    def complete(self, message_id: str) -> None:
+        """Everyone has it: its snapshot becomes the one the next digest compares against (one transaction)."""
+        with self.db:
+            self.db.execute("INSERT INTO snapshots (taken, message_id, data) SELECT digest_date, message_id, snapshot "
+                            "FROM outbox WHERE message_id = ? AND done IS NULL", (message_id,))
+            self.db.execute("UPDATE outbox SET done = ? WHERE message_id = ?", (_now(), message_id))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclasses.dataclass
+class Delivery:
+    """What happened to one queued digest in this run."""
+
+    message_id: str
+    sent: list = dataclasses.field(default_factory=list)
+    in_doubt: list = dataclasses.field(default_factory=list)
+    refused: dict = dataclasses.field(default_factory=dict)
+    failed: dict = dataclasses.field(default_factory=dict)
+    complete: bool = False
+
+
+def deliver(state: DigestState, settings, message_id: str, *, sleep=time.sleep) -> Delivery:
+    """Send a queued digest to each recipient who has not had it; complete it when nobody is left."""
+    from .mail import Mailer, MailError
+
+    entry = state.outbox_entry(message_id)
+    result = Delivery(message_id)
+    known = state.deliveries(message_id)
+    with Mailer(settings, sleep=sleep) as mailer:
+        for rcpt in entry["recipients"]:
+            if known.get(rcpt) in FINAL:
+                continue
+            if known.get(rcpt) == "sending":  # the last run died between handing it over and recording it
+                state.mark(message_id, rcpt, "in-doubt")
+                log.warning("digest %s may or may not have reached %s (the last run stopped while sending); "
+                            "it is not sent again", message_id, rcpt)
+                result.in_doubt.append(rcpt)
+                continue
+            if result.failed:  # the server is unreachable or refuses us: do not try the rest now
+                result.failed[rcpt] = next(iter(result.failed.values()))
+                continue
+            state.mark(message_id, rcpt, "sending")
+            try:
+                mailer.send(entry["message"], rcpt)
+            except MailError as exc:
+                if exc.permanent and exc.recipient:
+                    state.mark(message_id, rcpt, "refused", str(exc))
+                    result.refused[rcpt] = str(exc)
+                else:
+                    state.unmark(message_id, rcpt)
+                    result.failed[rcpt] = str(exc)
+                continue
+            state.mark(message_id, rcpt, "sent")
+            result.sent.append(rcpt)
+    if not result.failed:
+        state.complete(message_id)
+        result.complete = True
+    return result
+
+
+def send_waiting(settings, *, sleep=time.sleep) -> str:
+    """Deliver the digests waiting in the outbox (for the scheduler's retry job); '' when none is waiting."""
+    path = Path(settings.state_dir) / "digest.sqlite"
+    if not path.exists():
+        return ""
+    state = DigestState(settings.state_dir)
+    try:
+        with file_lock(state.path):
+            waiting = state.waiting()
+            if waiting:
+                settings.check_mail()
+            return " ".join(_delivery_line(state, deliver(state, settings, mid, sleep=sleep), earlier=True)
+                            for mid in waiting)
+    finally:
+        state.close()
+
+
+# -- one run of `monitor digest` ---------------------------------------------------------------------------------
+
+def run_digest(register: Register, settings, *, out_dir, since: dt.date | None = None, send: bool = False,
+               today: dt.date, sleep=time.sleep) -> str:
+    """Make the digest, save it under out_dir/digests/, and with `send` email it; returns a summary for the user."""
+    if not send:
+        return _make(register, settings, None, out_dir=out_dir, since=since, today=today)[1]
+    settings.check_mail()
+    state = DigestState(settings.state_dir)
+    try:
+        with file_lock(state.path):
+            earlier = [deliver(state, settings, mid, sleep=sleep) for mid in state.waiting()]
+            stuck = [d for d in earlier if not d.complete]
+            if stuck:
+                raise DigestNotSent(_earlier_not_sent(state, stuck[0]))
+            digest, summary, files = _make(register, settings, state, out_dir=out_dir, since=since, today=today)
+            said = [_delivery_line(state, d, earlier=True) for d in earlier]
+            if earlier and since is None and digest.change_count == 0:
+                return " ".join(said + ["Nothing has changed since then, so no new digest was made."])
+            message_id, message = _message(digest, files, settings, register_key=_key(digest, settings))
+            if not state.add_to_outbox(message_id, today, digest.subject, settings.mail_to, message,
+                                       snapshot_of(register)):
+                entry = state.outbox_entry(message_id)
+                if entry["done"]:
+                    return summary + f" This digest ({message_id}) was already emailed; it is not sent again."
+            result = deliver(state, settings, message_id, sleep=sleep)
+            said.append(_delivery_line(state, result))
+            if not result.complete or result.refused:
+                raise DigestNotSent(" ".join([summary] + said))
+            return " ".join([summary] + said)
+    finally:
+        state.close()
+
+
+def _make(register, settings, state, *, out_dir, since, today):
+    """Compare, render and save: (digest, summary, (text, html))."""
+    from .render import long_date
+    from .render.digest import render_html, render_text
+
+    now = snapshot_of(register)
+    last = state.latest_snapshot() if state is not None and since is None else None
+    if last is None and since is None and state is None:
+        last = _peek_snapshot(settings.state_dir)
+    if last is not None:
+        period_start, before, last_digest = last[0], last[1], last[0]
+    else:
+        period_start = since or today - dt.timedelta(days=FIRST_PERIOD_DAYS)
+        before, last_digest = snapshot_before(now, period_start), None
+    digest = compare(before, now, today=today, period_start=period_start, last_digest=last_digest,
+                     stale_days=settings.stale_days, data_file=Path(settings.data_path).name)
+    text, html = render_text(digest), render_html(digest)
+    name = f"digests/digest-{today.isoformat()}"
+    written = publish_files(out_dir, {f"{name}.txt": text.encode("utf-8"), f"{name}.html": html.encode("utf-8")})
+    since_words = (f"since the last digest of {long_date(last_digest)}" if last_digest
+                   else f"with entries dated from {long_date(period_start)} on")
+    stale = (f"; {digest.stale_total} open demand(s) have not moved for {settings.stale_days} days or more"
+             if digest.stale_total else "")
+    summary = (f"Digest of {long_date(today)} {since_words}: {digest.subject.split(': ', 1)[1]}{stale}. "
+               f"Saved as {written[0]} and {written[1].name}.")
+    if state is None:
+        summary += " Not emailed (add --send to email it)."
+    return digest, summary, (text, html)
+
+
+def _peek_snapshot(state_dir: Path):
+    """The last snapshot without creating the state folder (a preview must not write state)."""
+    if not (Path(state_dir) / "digest.sqlite").exists():
+        return None
+    state = DigestState(state_dir)
+    try:
+        return state.latest_snapshot()
+    finally:
+        state.close()
+
+
+def _key(digest: Digest, settings) -> str:
+    """Same baseline, same data, same day, same recipients -> same key, so a repeat is recognised."""
+    blob = json.dumps([dataclasses.asdict(digest), list(settings.mail_to)], default=str, sort_keys=True)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+
+
+def _message(digest: Digest, files, settings, register_key: str) -> tuple[str, bytes]:
+    from email import policy
+
+    from .mail import build_message, new_message_id
+
+    message_id = new_message_id(settings.mail_from, register_key)
+    msg = build_message(subject=digest.subject, text=files[0], html=files[1], sender=settings.mail_from,
+                        recipients=settings.mail_to, message_id=message_id)
+    return message_id, msg.as_bytes(policy=policy.SMTP)
+
+
+def _delivery_line(state: DigestState, d: Delivery, earlier: bool = False) -> str:
+    what = "The earlier digest waiting in the outbox was" if earlier else "It was"
+    parts = []
+    if d.sent:
+        parts.append(f"{what} emailed to {', '.join(d.sent)} (Message-ID {d.message_id}).")
+    if d.in_doubt:
+        parts.append(f"The last run stopped while sending to {', '.join(d.in_doubt)}: not sent again, to avoid a "
+                     "duplicate; ask them whether it arrived.")
+    for rcpt, why in d.refused.items():
+        parts.append(f"{rcpt} will not get it: {why} — correct mail_to.")
+    if d.failed:
+        why = next(iter(d.failed.values()))
+        parts.append(f"Not yet delivered to {', '.join(d.failed)}: {why}. It is kept in the outbox ({state.path}) "
+                     "and sent by the next 'monitor digest --send' or by 'monitor schedule'.")
+    return " ".join(parts) or f"{what} already delivered to everyone."
+
+
+def _earlier_not_sent(state: DigestState, d: Delivery) -> str:
+    entry = state.outbox_entry(d.message_id)
+    return (f"An earlier digest ({entry['subject']}) is still waiting in the outbox and could not be sent: "
+            + _delivery_line(state, d) + " No new digest was made; it will include this week's changes once "
+            "the earlier one is delivered.")

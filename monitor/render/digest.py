@@ -1,0 +1,62 @@
+"""A Digest -> the plain-text and the HTML email body (Jinja2; the HTML autoescaped, the reports' stylesheet inline).
+
+Only http(s) addresses become links; everything from the data is text, whatever characters it holds.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Status
+from . import STATUS_SYMBOLS, duration, long_date, short_date
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def environment():
+    """Jinja2 over templates/: autoescape for *.html.j2 only, undefined names are errors."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                             autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",),
+                                                                 default_for_string=True),
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters.update(long_date=long_date, short_date=short_date, duration=duration, label=_label,
+                       symbol=lambda s: STATUS_SYMBOLS[s], weblink=weblink, is_web=_is_web)
+    env.globals.update(STATUSES=[s.value for s in Status])
+    return env
+
+
+def render_text(digest) -> str:
+    """The plain-text body: readable in any mail client and in a terminal."""
+    return environment().get_template("digest.txt.j2").render(d=digest)
+
+
+def render_html(digest) -> str:
+    """The HTML body: one self-contained page with the shared stylesheet inlined."""
+    from markupsafe import Markup
+
+    css_path = TEMPLATES / "style.css"
+    css = css_path.read_text(encoding="utf-8") if css_path.exists() else ""
+    css = Markup(css.replace("</", "<\\/"))  # our own file, not data; it must not be able to close <style>
+    return environment().get_template("digest.html.j2").render(d=digest, css=css)
+
+
+def _label(status: str) -> str:
+    return Status(status).label
+
+
+def _is_web(address) -> bool:
+    from ..validate import is_web_address
+
+    return isinstance(address, str) and is_web_address(address)
+
+
+def weblink(address, text=None):
+    """A link for an http(s) address; any other value is shown as escaped text."""
+    from markupsafe import Markup, escape
+
+    shown = str(address if text is None else text)
+    if _is_web(address):
+        return Markup('<a href="{}">{}</a>').format(address, shown)
+    return escape(shown)

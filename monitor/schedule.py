@@ -1,0 +1,274 @@
+"""`monitor schedule`: the weekly digest, report refresh and outbox retry as APScheduler 3 jobs in a persistent store.
+
+Jobs are stored by import path with plain string arguments (the store pickles them), so a restart reads them back
+with their next run time: a run missed while the machine was off happens once (coalesced) when it is back.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import signal
+import threading
+from pathlib import Path
+
+log = logging.getLogger("monitor.schedule")
+
+DIGEST_JOB, WATCH_JOB, OUTBOX_JOB = "weekly-digest", "refresh-on-change", "retry-outbox"
+JOB_TABLE = "monitor_jobs"
+OUTBOX_MINUTES = 30
+DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
+             "sat": "Saturday", "sun": "Sunday"}
+
+
+def digest_trigger(settings):
+    """The weekly cron trigger: digest_day at digest_hour:digest_minute in the settings' time zone (DST-aware)."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    return CronTrigger(day_of_week=settings.digest_day, hour=settings.digest_hour, minute=settings.digest_minute,
+                       timezone=settings.timezone)
+
+
+def job_specs(settings, data_path, out_dir) -> list[dict]:
+    """add_job() arguments for every job; functions by import path, arguments as absolute path strings."""
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    args = [str(Path(data_path).resolve()), str(Path(out_dir).resolve())]
+    common = {"args": args, "coalesce": True, "max_instances": 1}
+    return [
+        # No grace limit: a machine that was off all Monday still sends the (one, coalesced) digest when back.
+        {"id": DIGEST_JOB, "name": "weekly digest, then report refresh", "func": "monitor.schedule:weekly_digest_job",
+         "trigger": digest_trigger(settings), "misfire_grace_time": None, **common},
+        {"id": WATCH_JOB, "name": "refresh the reports when the data file changes",
+         "func": "monitor.schedule:refresh_on_change_job",
+         "trigger": IntervalTrigger(seconds=settings.watch_seconds, timezone=settings.timezone),
+         "misfire_grace_time": max(60, settings.watch_seconds), **common},
+        {"id": OUTBOX_JOB, "name": "retry digests waiting in the outbox", "func": "monitor.schedule:outbox_job",
+         "trigger": IntervalTrigger(minutes=OUTBOX_MINUTES, timezone=settings.timezone),
+         "misfire_grace_time": OUTBOX_MINUTES * 60, **common},
+    ]
+
+
+def make_scheduler(settings):
+    """A BackgroundScheduler on the settings' job store, one job at a time; not started."""
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    if settings.jobstore.startswith("sqlite:///"):
+        Path(settings.jobstore[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        store = SQLAlchemyJobStore(url=settings.jobstore, tablename=JOB_TABLE)
+    except Exception as exc:  # SQLAlchemy's errors for a bad address or a missing driver
+        raise _store_error(settings, exc) from None
+    return BackgroundScheduler(jobstores={"default": store}, executors={"default": ThreadPoolExecutor(1)},
+                               job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+                               timezone=settings.timezone)
+
+
+def start(scheduler, settings, data_path, out_dir) -> None:
+    """Start with the stored jobs; add or replace only the jobs whose definition changed (keeps missed runs)."""
+    try:
+        scheduler.start(paused=True)
+        for spec in job_specs(settings, data_path, out_dir):
+            job = scheduler.get_job(spec["id"])
+            if job is not None and _same(job, spec):
+                log.info("job %s read from the store; next run %s", job.id, job.next_run_time)
+                continue
+            scheduler.add_job(replace_existing=True, **spec)
+            log.info("job %s %s", spec["id"], "replaced (settings changed)" if job else "added")
+    except Exception as exc:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        if exc.__class__.__module__.startswith("sqlalchemy"):
+            raise _store_error(settings, exc) from None
+        raise
+    scheduler.resume()
+
+
+def _same(job, spec) -> bool:
+    zone = str(getattr(job.trigger, "timezone", ""))
+    return (job.func_ref == spec["func"] and list(job.args) == spec["args"] and job.name == spec["name"]
+            and str(job.trigger) == str(spec["trigger"]) and zone == str(getattr(spec["trigger"], "timezone", ""))
+            and job.misfire_grace_time == spec["misfire_grace_time"] and job.coalesce == spec["coalesce"]
+            and job.max_instances == spec["max_instances"])
+
+
+def _store_error(settings, exc):
+    from .settings import SettingsError
+
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    return SettingsError(f"the job store {settings.jobstore} cannot be used: {first} — check jobstore "
+                         "(MONITOR_JOBSTORE); for PostgreSQL install its driver (pip install psycopg2-binary)")
+
+
+def run_forever(settings, data_path, out_dir) -> int:
+    """Run the jobs until Ctrl-C or SIGTERM, then stop cleanly (waiting for a running job); returns 0."""
+    import logging as _logging
+    import sys
+
+    _logging.basicConfig(level=_logging.INFO, stream=sys.stderr,
+                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stop = threading.Event()
+
+    def on_signal(signum, _frame):
+        log.info("received %s: stopping after the running job, if any", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    scheduler = make_scheduler(settings)
+    try:
+        start(scheduler, settings, data_path, out_dir)
+        for job in scheduler.get_jobs():
+            log.info("%s: next run %s", job.name, job.next_run_time)
+        while not stop.wait(3600):
+            pass
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    log.info("stopped")
+    return 0
+
+
+def list_jobs(settings, data_path, out_dir) -> str:
+    """The jobs as stored, each with its next run in the settings' time zone, as lines for the terminal."""
+    scheduler = make_scheduler(settings)
+    try:
+        scheduler.start(paused=True)
+    except Exception as exc:
+        if exc.__class__.__module__.startswith("sqlalchemy"):
+            raise _store_error(settings, exc) from None
+        raise
+    try:
+        now = dt.datetime.now(dt.timezone.utc)
+        lines = [f"Jobs in {settings.jobstore} (time zone {settings.timezone}):"]
+        for spec in job_specs(settings, data_path, out_dir):
+            job = scheduler.get_job(spec["id"])
+            if job is None:
+                when, note = spec["trigger"].get_next_fire_time(None, now.astimezone(spec["trigger"].timezone)), \
+                    " (not stored yet: 'monitor schedule' adds it)"
+            else:
+                when, note = job.next_run_time, ""
+                if not _same(job, spec):
+                    note = " (settings changed: 'monitor schedule' will replace it)"
+                elif when is not None and when < now:
+                    note = " (missed: runs once as soon as 'monitor schedule' starts)"
+            shown = when.strftime("%a %d %b %Y %H:%M %Z") if when else "paused"
+            lines.append(f"  {spec['id']:<18} {_describe(spec, settings):<44} next run: {shown}{note}")
+        return "\n".join(lines) + "\n"
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def _describe(spec, settings) -> str:
+    if spec["id"] == DIGEST_JOB:
+        return (f"digest every {DAY_NAMES[settings.digest_day]} at "
+                f"{settings.digest_hour:02d}:{settings.digest_minute:02d}")
+    if spec["id"] == WATCH_JOB:
+        return f"refresh reports if the file changed (every {settings.watch_seconds} s)"
+    return f"retry unsent digests (every {OUTBOX_MINUTES} min)"
+
+
+# -- the jobs: module-level functions the store refers to by import path ------------------------------------------
+
+def weekly_digest_job(data_path: str, out_dir: str) -> None:
+    """Send the weekly digest, then refresh the reports."""
+    from zoneinfo import ZoneInfo
+
+    from .digest import DigestNotSent, run_digest
+    from .mail import MailError
+    from .settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(data_path)
+    except SettingsError as exc:
+        log.error("weekly digest not made: %s", exc)
+        return
+    today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
+    register = _load(data_path, today)
+    if register is None:
+        log.error("weekly digest not made: %s is not valid (run 'monitor validate')", data_path)
+        return
+    try:
+        log.info(run_digest(register, settings, out_dir=out_dir, send=True, today=today))
+    except (SettingsError, MailError, DigestNotSent) as exc:
+        log.error("%s", exc)
+    refresh_reports(register, out_dir, today)
+
+
+def refresh_on_change_job(data_path: str, out_dir: str) -> None:
+    """Refresh the reports when the data file's content changed since the last look (kept in the state folder)."""
+    from zoneinfo import ZoneInfo
+
+    from .settings import SettingsError, load_settings
+    from .store import write_atomic
+
+    try:
+        settings = load_settings(data_path)
+    except SettingsError as exc:
+        log.error("report refresh skipped: %s", exc)
+        return
+    seen_file = settings.state_dir / "data-file.json"
+    try:
+        seen = json.loads(seen_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        seen = {}
+    path = Path(data_path)
+    try:
+        stat = path.stat()
+        if seen.get("path") == str(path) and seen.get("mtime_ns") == stat.st_mtime_ns and seen.get("size") == stat.st_size:
+            return
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        log.warning("cannot read %s: %s", path, exc.strerror)
+        return
+    now = {"path": str(path), "mtime_ns": stat.st_mtime_ns, "size": stat.st_size, "sha256": digest}
+    if seen.get("path") != str(path) or seen.get("sha256") != digest:
+        today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
+        register = _load(data_path, today)
+        if register is None:
+            log.warning("%s changed but is not valid (run 'monitor validate'); reports left as they were", path)
+        else:
+            log.info("%s changed: refreshing the reports", path)
+            refresh_reports(register, out_dir, today)
+    write_atomic(seen_file, json.dumps(now).encode("utf-8"))
+
+
+def outbox_job(data_path: str, out_dir: str) -> None:
+    """Try again to deliver digests that are waiting in the outbox."""
+    from .digest import send_waiting
+    from .settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(data_path)
+        said = send_waiting(settings)
+    except SettingsError as exc:
+        log.error("outbox not retried: %s", exc)
+        return
+    if said:
+        log.info("%s", said)
+
+
+def refresh_reports(register, out_dir: str, today: dt.date) -> list:
+    """Write the HTML and Excel reports (monitor.report); [] when that stage is not available."""
+    try:
+        from .report import write_reports
+    except ImportError:
+        log.warning("report refresh skipped: monitor.report is not available")
+        return []
+    written = write_reports(register, out_dir, today=today)
+    log.info("reports refreshed: %d files in %s", len(written), out_dir)
+    return written
+
+
+def _load(data_path: str, today: dt.date):
+    from . import validate_file
+
+    register, problems = validate_file(data_path, today=today)
+    for problem in problems:
+        if problem.is_error:
+            log.warning("%s", problem)
+    return register

@@ -1,0 +1,190 @@
+"""monitor.toml beside the data file + MONITOR_* environment variables -> one Settings value.
+
+Every setting has a key in monitor.toml and a MONITOR_<KEY> environment variable; the environment wins.
+Passwords come only from the environment. A bad value raises SettingsError with a message for the user.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+from pathlib import Path
+
+TOML_NAME = "monitor.toml"
+TLS_MODES = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message says which, where it came from, and what to write."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the digest, the mailer and the scheduler need to know, already checked."""
+
+    data_path: Path
+    state_dir: Path
+    jobstore: str
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_tls: str = "starttls"
+    smtp_timeout: float = 30.0
+    mail_from: str = ""
+    mail_to: tuple[str, ...] = ()
+    digest_day: str = "mon"
+    digest_hour: int = 8
+    digest_minute: int = 0
+    timezone: str = "Europe/Brussels"
+    stale_days: int = 365
+    watch_seconds: int = 60
+    sources: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def check_mail(self) -> None:
+        """Raise SettingsError unless everything needed to send mail is set."""
+        missing = [key for key, value in (("smtp_host", self.smtp_host), ("mail_from", self.mail_from),
+                                           ("mail_to", self.mail_to)) if not value]
+        if missing:
+            names = ", ".join(f"{k} (MONITOR_{k.upper()})" for k in missing)
+            raise SettingsError(f"to send the digest by email, set {names} in {TOML_NAME} beside "
+                                f"{self.data_path.name} or in the environment — see 'Settings' in the README")
+        if self.smtp_user and not self.smtp_password:
+            raise SettingsError("smtp_user is set but MONITOR_SMTP_PASSWORD is not — set the password in the "
+                                "environment (it is never read from monitor.toml)")
+
+
+# key -> (parser, default); the parser gets the raw value and where it came from, and returns the clean value.
+def _text(value, where):
+    if not isinstance(value, str):
+        raise SettingsError(f"{where}: write text in quotes, for example \"smtp.example.org\"")
+    return value.strip()
+
+
+def _int(low: int, high: int, example: int):
+    def parse(value, where):
+        if isinstance(value, str):
+            value = value.strip()
+            if not value.lstrip("-").isdigit():
+                raise SettingsError(f"{where}: '{value}' is not a whole number — write a number from {low} to "
+                                    f"{high}, for example {example}")
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise SettingsError(f"{where}: {value!r} is not allowed — write a whole number from {low} to {high}, "
+                                f"for example {example}")
+        return value
+    return parse
+
+
+def _choice(options: tuple[str, ...]):
+    def parse(value, where):
+        text = _text(value, where).lower()
+        if text not in options:
+            raise SettingsError(f"{where}: '{value}' is not allowed — write one of: {', '.join(options)}")
+        return text
+    return parse
+
+
+def _address(value, where):
+    text = _text(value, where)
+    name, addr = parseaddr(text)
+    if not addr or "@" not in addr or " " in addr:
+        raise SettingsError(f"{where}: '{text}' is not an email address — write one like monitor@example.org")
+    return text
+
+
+def _addresses(value, where):
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise SettingsError(f"{where}: write a list of addresses, e.g. [\"a@example.org\", \"b@example.org\"]")
+    clean = tuple(_address(item, where) for item in items if not isinstance(item, str) or item.strip())
+    return clean
+
+
+def _timezone(value, where):
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    text = _text(value, where)
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"{where}: '{text}' is not a time zone — write a name like Europe/Brussels") from None
+    return text
+
+
+def _jobstore(value, where):
+    text = _text(value, where)
+    if "://" not in text:
+        raise SettingsError(f"{where}: '{text}' is not a database address — write one like "
+                            "sqlite:////var/lib/monitor/jobs.sqlite or postgresql://user@host/monitor")
+    return text
+
+
+PARSERS = {
+    "smtp_host": _text, "smtp_port": _int(1, 65535, 587), "smtp_user": _text, "smtp_tls": _choice(TLS_MODES),
+    "smtp_timeout": _int(1, 600, 30), "mail_from": _address, "mail_to": _addresses, "state": _text,
+    "jobstore": _jobstore, "digest_day": _choice(DAYS), "digest_hour": _int(0, 23, 8),
+    "digest_minute": _int(0, 59, 0), "timezone": _timezone, "stale_days": _int(1, 36500, 365),
+    "watch_seconds": _int(5, 86400, 60),
+}
+ENV_ONLY = {"smtp_password"}
+
+
+def load_settings(data_path, environ=None) -> Settings:
+    """The settings for the data file at `data_path`: its monitor.toml, overridden by MONITOR_* variables."""
+    environ = os.environ if environ is None else environ
+    data_path = Path(data_path)
+    folder = data_path.resolve().parent
+    raw, sources = {}, {}
+    toml_path = folder / TOML_NAME
+    for key, value in _read_toml(toml_path).items():
+        raw[key], sources[key] = value, f"{toml_path}: {key}"
+    for key in list(PARSERS) + sorted(ENV_ONLY):
+        name = f"MONITOR_{key.upper()}"
+        if name in environ and environ[name].strip() != "":
+            raw[key], sources[key] = environ[name], f"environment variable {name}"
+    clean = {key: PARSERS[key](value, sources[key]) for key, value in raw.items() if key in PARSERS}
+    tls = clean.get("smtp_tls", "starttls")
+    state = clean.pop("state", "")
+    if state:
+        base = folder if sources["state"].startswith(str(toml_path)) else Path.cwd()
+        state_dir = (base / state).resolve()
+    else:
+        state_dir = folder / ".monitor"
+    jobstore = clean.pop("jobstore", "") or f"sqlite:///{state_dir / 'jobs.sqlite'}"
+    return Settings(data_path=data_path, state_dir=state_dir, jobstore=jobstore,
+                    smtp_port=clean.pop("smtp_port", DEFAULT_PORTS[tls]),
+                    smtp_password=raw.get("smtp_password", ""), sources=sources, **clean)
+
+
+def _read_toml(path: Path) -> dict:
+    """The settings in monitor.toml (flat `key = value` lines), or {} when there is none."""
+    import tomllib
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        values = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path}: is not UTF-8 text — save it as UTF-8 in your editor") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: {exc} — write one setting per line as key = \"value\"") from None
+    for key, value in values.items():
+        if key in ENV_ONLY:
+            raise SettingsError(f"{path}: {key} must not be kept in a file — remove that line and set "
+                                f"MONITOR_{key.upper()} in the environment instead")
+        if key not in PARSERS:
+            close = difflib.get_close_matches(key, list(PARSERS), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "known settings: " + ", ".join(PARSERS)
+            raise SettingsError(f"{path}: unknown setting '{key}' — {hint}")
+        if isinstance(value, (dict, dt.date, dt.time, dt.datetime)):
+            raise SettingsError(f"{path}: {key}: write a plain value, for example {key} = \"...\"")
+    return values
