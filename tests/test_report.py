@@ -120,3 +120,11 @@ def test_the_shipped_data_renders(tmp_path, today):
     register = monitor.load_register(ROOT / "demands.yaml", today=today)
     written = write_reports(register, tmp_path / "out", today=today)
     assert {p.name for p in written} >= {"index.html", "demands.xlsx"} | {f"{r.id}.html" for r in register.resolutions}
+
+
+def test_a_folder_that_cannot_be_written_is_a_message_not_a_crash(small_file, tmp_path, capsys):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the reports folder should be")
+    assert cli.main(["--file", str(small_file), "report", "--out", str(blocker / "reports")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"monitor: cannot write the reports to {blocker / 'reports'}/") and "internal error" not in err
