@@ -162,10 +162,11 @@ def compare(before: dict, now: dict, *, today: dt.date, period_start: dt.date, l
             first = dem["history"][0]
             new_demands.append(NewDemand(key, dem["demand"], dem["person"], dem["resolution"], dem["addressee"],
                                          dem["history"][-1][1], _day(first[0])))
-            continue
-        corrections += [Correction("demand", key, dem["demand"], f, _shown(old.get(f)), _shown(dem.get(f)))
-                        for f in DEMAND_FIELDS if old.get(f) != dem.get(f)]
-        added, changed = _history_changes(old["history"], dem["history"])
+            added, changed = list(range(1, len(dem["history"]))), []  # its later steps are news too
+        else:
+            corrections += [Correction("demand", key, dem["demand"], f, _shown(old.get(f)), _shown(dem.get(f)))
+                            for f in DEMAND_FIELDS if old.get(f) != dem.get(f)]
+            added, changed = _history_changes(old["history"], dem["history"])
         for index in added:
             entry = dem["history"][index]
             previous = dem["history"][index - 1][1] if index else None
