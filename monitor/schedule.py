@@ -54,17 +54,31 @@ def make_scheduler(settings):
     """A BackgroundScheduler on the settings' job store, one job at a time; not started."""
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.background import BackgroundScheduler
-
     if settings.jobstore.startswith("sqlite:///"):
         Path(settings.jobstore[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     try:
         store = SQLAlchemyJobStore(url=settings.jobstore, tablename=JOB_TABLE)
     except Exception as exc:  # SQLAlchemy's errors for a bad address or a missing driver
         raise _store_error(settings, exc) from None
-    return BackgroundScheduler(jobstores={"default": store}, executors={"default": ThreadPoolExecutor(1)},
-                               job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
-                               timezone=settings.timezone)
+    return _scheduler_class()(jobstores={"default": store}, executors={"default": ThreadPoolExecutor(1)},
+                              job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+                              timezone=settings.timezone)
+
+
+def _scheduler_class():
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.base import STATE_STOPPED
+
+    class Scheduler(BackgroundScheduler):
+        """APScheduler 3.11 looks for due jobs once more after shutdown() (agronholm/apscheduler#285): it cannot run
+        them then, yet moves their next run on in the store, so a missed digest would be lost. Not here."""
+
+        def _process_jobs(self):
+            if self.state == STATE_STOPPED:
+                return None
+            return super()._process_jobs()
+
+    return Scheduler
 
 
 def start(scheduler, settings, data_path, out_dir) -> None:

@@ -1,0 +1,193 @@
+"""schedule: the weekly trigger across DST, a persistent SQLite job store, a missed run sent once, clean stop.
+
+The scheduler runs in-process (BackgroundScheduler); tests wait on threading.Event with a generous timeout,
+never on a sleep.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from monitor import schedule
+from monitor.settings import load_settings
+from tests.conftest import DATA, ROOT
+from tests.test_mail import SmtpServer, mail_env, smtp  # noqa: F401  (smtp is a fixture)
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+WAIT = 120  # seconds; only reached when something is broken
+
+
+@pytest.fixture
+def place(tmp_path, monkeypatch):
+    """A data file with its state and reports folders; no MONITOR_* variable from the developer's shell."""
+    for name in [n for n in os.environ if n.startswith("MONITOR_")]:
+        monkeypatch.delenv(name)
+    data = tmp_path / "demands.yaml"
+    shutil.copyfile(DATA / "valid" / "small.yaml", data)
+    monkeypatch.setenv("MONITOR_STATE", str(tmp_path / "state"))
+    monkeypatch.setenv("MONITOR_WATCH_SECONDS", "3600")
+    return data, tmp_path / "reports"
+
+
+@pytest.mark.parametrize("after, first, second", [
+    # the last Sunday of March 2026 is the 29th: 08:00 stays 08:00 in Brussels, UTC goes from 07:00 to 06:00
+    (dt.datetime(2026, 3, 20, 12, 0), dt.datetime(2026, 3, 23, 7, 0), dt.datetime(2026, 3, 30, 6, 0)),
+    # the last Sunday of October 2026 is the 25th: UTC goes from 06:00 to 07:00
+    (dt.datetime(2026, 10, 16, 12, 0), dt.datetime(2026, 10, 19, 6, 0), dt.datetime(2026, 10, 26, 7, 0)),
+])
+def test_the_weekly_trigger_keeps_local_time_across_dst(tmp_path, after, first, second):
+    settings = load_settings(tmp_path / "demands.yaml", environ={"MONITOR_TIMEZONE": "Europe/Brussels"})
+    trigger = schedule.digest_trigger(settings)
+    one = trigger.get_next_fire_time(None, after.replace(tzinfo=BRUSSELS))
+    two = trigger.get_next_fire_time(one, one + dt.timedelta(seconds=1))
+    for fire, utc in ((one, first), (two, second)):
+        assert (fire.weekday(), fire.hour, fire.minute) == (0, 8, 0)
+        assert fire.astimezone(dt.timezone.utc).replace(tzinfo=None) == utc
+    assert one.utcoffset() != two.utcoffset()
+
+
+def test_day_hour_and_zone_come_from_the_settings(tmp_path):
+    env = {"MONITOR_DIGEST_DAY": "fri", "MONITOR_DIGEST_HOUR": "17", "MONITOR_DIGEST_MINUTE": "30",
+           "MONITOR_TIMEZONE": "America/New_York"}
+    trigger = schedule.digest_trigger(load_settings(tmp_path / "demands.yaml", environ=env))
+    fire = trigger.get_next_fire_time(None, dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc))
+    assert fire.isoformat() == "2026-03-06T17:30:00-05:00"
+    fire = trigger.get_next_fire_time(fire, fire + dt.timedelta(seconds=1))
+    assert fire.isoformat() == "2026-03-13T17:30:00-04:00"  # New York changed on 8 March
+
+
+def digest_runs(scheduler):
+    """An Event set, and a list appended to, each time the digest job finishes."""
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+
+    done, runs = threading.Event(), []
+
+    def listener(event):
+        if event.job_id == schedule.DIGEST_JOB:
+            runs.append(event)
+            done.set()
+
+    scheduler.add_listener(listener, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    return done, runs
+
+
+def test_restart_keeps_the_stored_job_and_runs_a_missed_digest_once(place, smtp, monkeypatch):
+    data, out = place
+    for key, value in mail_env(smtp.port, os.environ["MONITOR_STATE"]).items():
+        monkeypatch.setenv(key, value)
+    settings = load_settings(data)
+
+    first = schedule.make_scheduler(settings)
+    schedule.start(first, settings, data, out)
+    stored = first.get_job(schedule.DIGEST_JOB)
+    assert stored.func_ref == "monitor.schedule:weekly_digest_job" and stored.args == (str(data), str(out.resolve()))
+    assert (stored.coalesce, stored.max_instances, stored.misfire_grace_time) == (True, 1, None)
+    assert stored.next_run_time > dt.datetime.now(dt.timezone.utc)
+    first.shutdown()
+
+    # The machine was off for the last three Mondays: the stored next run lies three weeks back.
+    missed = stored.next_run_time - dt.timedelta(weeks=3)
+    paused = schedule.make_scheduler(settings)
+    paused.start(paused=True)
+    paused.modify_job(schedule.DIGEST_JOB, next_run_time=missed)
+    paused.shutdown()
+    assert "missed: runs once" in schedule.list_jobs(settings, data, out)
+
+    again = schedule.make_scheduler(settings)
+    done, runs = digest_runs(again)
+    schedule.start(again, settings, data, out)
+    try:
+        assert done.wait(WAIT), "the missed digest did not run"
+    finally:
+        again.shutdown(wait=True)
+    assert len(runs) == 1 and runs[0].exception is None
+    # read from the store: three missed Mondays, coalesced into one run for the latest of them
+    assert runs[0].scheduled_run_time == stored.next_run_time - dt.timedelta(weeks=1)
+    assert [m[1] for m in smtp.messages] == [["a@example.org"], ["b@example.org"]]  # one digest, once each
+    assert (out / "digests").is_dir()
+    try:
+        import monitor.report  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        assert (out / "index.html").exists()  # reports refreshed after the digest
+
+    later = schedule.make_scheduler(settings)
+    later.start(paused=True)
+    try:
+        assert later.get_job(schedule.DIGEST_JOB).next_run_time > dt.datetime.now(dt.timezone.utc)
+    finally:
+        later.shutdown()
+
+
+def test_changed_settings_replace_the_stored_job(place, monkeypatch):
+    data, out = place
+    settings = load_settings(data)
+    s = schedule.make_scheduler(settings)
+    schedule.start(s, settings, data, out)
+    s.shutdown()
+    monkeypatch.setenv("MONITOR_DIGEST_HOUR", "9")
+    settings = load_settings(data)
+    assert "settings changed" in schedule.list_jobs(settings, data, out)
+    s = schedule.make_scheduler(settings)
+    schedule.start(s, settings, data, out)
+    try:
+        fire = s.get_job(schedule.DIGEST_JOB).next_run_time.astimezone(BRUSSELS)
+        assert (fire.weekday(), fire.hour) == (0, 9)
+    finally:
+        s.shutdown()
+
+
+def test_list_before_the_first_start(place):
+    data, out = place
+    text = schedule.list_jobs(load_settings(data), data, out)
+    assert "weekly-digest" in text and "digest every Monday at 08:00" in text and "not stored yet" in text
+    assert "refresh-on-change" in text and "retry-outbox" in text
+
+
+def test_reports_are_refreshed_when_the_content_changes(place, monkeypatch):
+    data, out = place
+    calls = []
+    monkeypatch.setattr(schedule, "refresh_reports", lambda register, out_dir, today: calls.append(out_dir))
+    schedule.refresh_on_change_job(str(data), str(out))
+    assert len(calls) == 1  # first look: the reports may be stale
+    schedule.refresh_on_change_job(str(data), str(out))
+    os.utime(data, ns=(1, 1))  # touched, same content
+    schedule.refresh_on_change_job(str(data), str(out))
+    assert len(calls) == 1
+    data.write_text(data.read_text(encoding="utf-8").replace("Release of Jane Doe", "Release of Jane Doe, editor"),
+                    encoding="utf-8")
+    schedule.refresh_on_change_job(str(data), str(out))
+    assert len(calls) == 2
+    data.write_text("demands: [oops", encoding="utf-8")  # invalid: reports are left alone
+    schedule.refresh_on_change_job(str(data), str(out))
+    assert len(calls) == 2
+
+
+def test_schedule_stops_cleanly_on_sigterm(place, tmp_path):
+    data, out = place
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--file", str(data), "schedule", "--out", str(out)],
+                            stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
+    killer = threading.Timer(WAIT, proc.kill)
+    killer.start()
+    try:
+        seen = []
+        for line in proc.stderr:
+            seen.append(line)
+            if "weekly digest, then report refresh: next run" in line:
+                break
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.stderr.read()
+        assert proc.wait() == 0, "".join(seen) + rest
+    finally:
+        killer.cancel()
+    assert "received SIGTERM" in rest and "stopped" in rest and "Traceback" not in rest
