@@ -39,9 +39,11 @@ def build_frames(register: Register, today: dt.date) -> Frames:
                   recent_frame(register, today))
 
 
-def first_demanded(register: Register, demand: Demand) -> dt.date:
+def first_demanded(register: Register, demand: Demand, by_id: dict[str, Demand] | None = None) -> dt.date:
     """The day this demand was first made: its own first entry, or that of the earliest demand it repeats."""
-    by_id = {d.id: d for d in register.demands}
+    if not demand.repeats:
+        return demand.history[0].date
+    by_id = by_id if by_id is not None else {d.id: d for d in register.demands}
     seen, todo, first = set(), [demand.id], demand.history[0].date
     while todo:
         did = todo.pop()
@@ -57,9 +59,9 @@ def demands_frame(register: Register, today: dt.date):
     """One row per demand: identity, wording, current status, last change and days outstanding."""
     import pandas as pd
 
-    rows = []
+    rows, by_id = [], {d.id: d for d in register.demands}
     for order, d in enumerate(register.demands):
-        since = first_demanded(register, d)
+        since = first_demanded(register, d, by_id)
         rows.append({
             "id": d.id, "resolution": d.resolution, "paragraph": d.paragraph, "paragraph_checked": d.paragraph_checked,
             "addressee": d.addressee, "topic": d.topic, "person": d.person, "demand": d.demand, "text": d.text,
@@ -136,7 +138,7 @@ def chains_frame(register: Register, today: dt.date):
                 members.append(did)
                 todo.extend(by_id[did].repeats)
         earlier = sorted((by_id[m] for m in members), key=lambda x: (x.history[0].date, x.id))
-        since = first_demanded(register, d)
+        since = first_demanded(register, d, by_id)
         rows.append({
             "id": d.id, "demand": d.demand, "resolution": d.resolution,
             "resolutions": [x.resolution for x in earlier] + [d.resolution],

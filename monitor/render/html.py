@@ -135,9 +135,11 @@ def _missing(value) -> bool:
 def render_pages(register: Register, frames) -> dict[str, str]:
     """Every page of the report: {'index.html': ..., '<resolution page>.html': ...}."""
     pages = page_names(r.id for r in register.resolutions)
-    result = {"index.html": render_index(register, frames, pages)}
+    demands = records(frames.demands)
+    result = {"index.html": render_index(register, frames, pages, demands)}
+    rows = {row["id"]: row for row in demands}
     for res in register.resolutions:
-        result[pages[res.id]] = render_resolution_page(register, frames, res.id, pages)
+        result[pages[res.id]] = render_resolution_page(register, frames, res.id, pages, rows)
     return result
 
 
@@ -146,7 +148,7 @@ def _counts(frames, resolution_id: str) -> dict[str, int]:
     return {s.value: int(row[s.value]) for s in Status}
 
 
-def render_index(register: Register, frames, pages: dict[str, str]) -> str:
+def render_index(register: Register, frames, pages: dict[str, str], demands: list[dict] | None = None) -> str:
     """The page across all resolutions: charts, year by year, repeats, people, recent changes, every demand."""
     demand_pages = {d.id: pages[d.resolution] for d in register.demands}
     resolutions = [{"id": r.id, "title": r.title, "adopted": r.adopted, "page": pages[r.id],
@@ -160,7 +162,7 @@ def render_index(register: Register, frames, pages: dict[str, str]) -> str:
         "today": frames.today, "resolutions": resolutions, "years": years, "totals": totals,
         "total": len(register.demands), "open": sum(r["open"] for r in resolutions),
         "chains": records(frames.chains), "people": records(frames.people), "recent": records(frames.recent),
-        "demands": records(frames.demands), "demand_pages": demand_pages,
+        "demands": records(frames.demands) if demands is None else demands, "demand_pages": demand_pages,
         "resolution_chart": bar_chart([(f"{r['id']}", r["counts"]) for r in resolutions], "by-resolution",
                                       "Demands of each resolution by current status"),
         "year_chart": bar_chart([(str(y["year"]), y["counts"]) for y in years], "by-year",
@@ -170,11 +172,13 @@ def render_index(register: Register, frames, pages: dict[str, str]) -> str:
     return environment().get_template("index.html").render(context)
 
 
-def render_resolution_page(register: Register, frames, resolution_id: str, pages: dict[str, str]) -> str:
+def render_resolution_page(register: Register, frames, resolution_id: str, pages: dict[str, str],
+                           rows: dict[str, dict] | None = None) -> str:
     """One resolution's page: its identity and link, then each demand with its whole history, grouped by topic."""
     res = register.resolution(resolution_id)
     by_id = {d.id: d for d in register.demands}
-    rows = {row["id"]: row for row in records(frames.demands)}
+    if rows is None:
+        rows = {row["id"]: row for row in records(frames.demands)}
     repeated_by: dict[str, list[str]] = {}
     for d in register.demands:
         for earlier in d.repeats:

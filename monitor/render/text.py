@@ -54,7 +54,8 @@ def _counts_table(register: Register, resolutions) -> list[str]:
 def _oldest(register: Register, demands, today: dt.date) -> list[str]:
     from ..frames import first_demanded
 
-    waiting = sorted(((first_demanded(register, d), i, d) for i, d in enumerate(demands) if d.status.is_open),
+    by_id = {d.id: d for d in register.demands}
+    waiting = sorted(((first_demanded(register, d, by_id), i, d) for i, d in enumerate(demands) if d.status.is_open),
                      key=lambda t: (t[0], t[1]))
     lines = []
     for since, _, d in waiting[:OLDEST]:
