@@ -115,3 +115,27 @@ def test_same_data_same_bytes():
 ])
 def test_sheet_titles_are_safe_and_unique(ids, expected):
     assert list(sheet_titles(ids).values()) == expected
+
+
+def test_any_text_is_stored_as_text():
+    """Property: put_text keeps every string as a text cell, whatever it starts with."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from openpyxl import Workbook
+
+    from monitor.render.excel import put_text
+
+    ws = Workbook().active
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.sampled_from(["=", "+", "-", "@", "", " ="]), st.text(max_size=40))
+    def check(start, rest):
+        cell = ws["A1"]
+        put_text(cell, start + rest)
+        assert cell.data_type == "s"
+        saved = io.BytesIO()
+        ws.parent.save(saved)
+        back = load_workbook(saved)["Sheet"]["A1"]
+        assert back.data_type == "s" or back.value is None
+
+    check()

@@ -152,3 +152,28 @@ def test_page_names_are_safe_and_unique():
 def test_duration_reads_like_speech():
     assert [duration(d) for d in (None, 0, 1, 30, 45, 365, 400, 2812)] == [
         "", "0 days", "1 day", "30 days", "1 month", "1 year", "1 year 1 month", "7 years 8 months"]
+
+
+def test_any_text_in_the_data_stays_text(small_register):
+    """Property: whatever a demand's title or note holds, the page gains no tag, attribute or script from it."""
+    import dataclasses
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    base = pages_of(HERE / "data" / "valid" / "small.yaml")["2021.html"]
+    base_tags = [t for t, _ in Page(base).tags]
+    alphabet = st.sampled_from(list("<>&\"'=/ :;!-[]{}%#\\`") + ["script", "javascript:", "a href=", "on", "x"])
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(alphabet, max_size=30).map("".join))
+    def check(text):
+        demand = small_register.demand("roe-release-2021")
+        entry = dataclasses.replace(demand.history[0], note=text)
+        changed = dataclasses.replace(demand, demand=text or "x", history=(entry,))
+        register = dataclasses.replace(small_register, demands=tuple(
+            changed if d.id == demand.id else d for d in small_register.demands))
+        html = render_pages(register, build_frames(register, TODAY))["2021.html"]
+        assert [t for t, _ in Page(html).tags] == base_tags
+
+    check()
