@@ -308,7 +308,8 @@ def print_table(n: int, path: Path, results: dict, start: dict, repeat: int) -> 
 
 
 def print_growth(small: int, large: int, by_size: dict) -> None:
-    print(f"\ngrowth from {small:,} to {large:,} demands (N x{large / small:g}; linear = exponent 1.00)")
+    print(f"\ngrowth from {small:,} to {large:,} demands (N x{large / small:g}; linear = exponent 1.00; "
+          "frames, report and digest rows include the validation before them)")
     print(f"{'measurement':<12} {f'{small:,} s':>10} {f'{large:,} s':>10} {'time x':>8} {'exponent':>9} "
           f"{f'peak MB {small:,}':>14} {f'peak MB {large:,}':>15}")
     for kind in ("parse", "validate", "frames", "report-html", "report-excel", "report", "update", "digest"):
