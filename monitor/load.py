@@ -7,6 +7,8 @@ report a wrong one at its position. Every parser failure becomes a Problem with 
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import re
 from dataclasses import dataclass, field
@@ -16,15 +18,44 @@ import yaml
 from .problems import ERROR, Problem, hint_for
 
 try:  # the C composer is 3-4x faster; the pure one gives the same nodes and marks
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+    from yaml import SafeLoader as _BaseLoader
+
+
+class _Loader(_BaseLoader):
+    """The safe composer, resolving plain scalars only as "empty" or "text".
+
+    We keep every scalar as text anyway; PyYAML's resolver ran a list of regular expressions in Python for
+    each of them (profiled: a fifth of compose time at 10,000 demands). Explicit tags never reach here.
+    """
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            return _NULL if implicit[0] and value in _NULL_WORDS else _STR
+        return _MAP if kind is yaml.MappingNode else _SEQ
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while building large acyclic trees.
+
+    Profiled at 10,000 demands: full collections walking millions of young, long-lived nodes took about two
+    thirds of compose-and-check time and made it grow faster than the file. Nothing built here forms cycles.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _CORE = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 Pos = tuple[int, int]  # 1-based (line, column)
-_NULL = _CORE + "null"
+_NULL, _STR, _MAP, _SEQ = (_CORE + t for t in ("null", "str", "map", "seq"))
 _NULL_WORDS = ("", "~", "null", "Null", "NULL")
 _Scalar, _Sequence = yaml.ScalarNode, yaml.SequenceNode
 # An anchor (&name) can only start a node: after white space, '[', '{', ',' or at the start of a line. A text
@@ -103,7 +134,8 @@ def parse_text(text: str, path: str = "demands.yaml") -> Loaded:
         text = text[1:]
     loaded = Loaded(path, text=text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        with gc_paused():
+            node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         loaded.problems.append(_syntax_problem(path, text, exc))
         return loaded
@@ -121,7 +153,8 @@ def parse_text(text: str, path: str = "demands.yaml") -> Loaded:
     if node is None:
         return loaded
     walker = _Walker(path, check_aliases=_MAYBE_ANCHOR.search(text) is not None)
-    loaded.tree = walker.build(node)
+    with gc_paused():
+        loaded.tree = walker.build(node)
     loaded.problems.extend(walker.problems)
     return loaded
 

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
-from .load import Loaded, Pos, YList, YMap
+from .load import Loaded, Pos, YList, YMap, gc_paused
 from .model import STATUS_NAMES, Demand, Entry, Register, Resolution, Status
 from .problems import ERROR, WARNING, Problem, hint_for, sort_problems
 
@@ -30,7 +30,8 @@ def validate_loaded(loaded: Loaded, *, today: dt.date | None = None) -> tuple[Re
     problems = list(loaded.problems)
     register = None
     if not any(p.is_error for p in problems):
-        register = checker.check_file(loaded.tree)
+        with gc_paused():
+            register = checker.check_file(loaded.tree)
         problems.extend(checker.problems)
         if any(p.is_error for p in checker.problems):
             register = None
