@@ -130,7 +130,7 @@ class _Checker:
         value = mapping[key]
         if not isinstance(value, YList):
             self.add(mapping.value_pos[key], "not-a-list", f"'{key}' should be a list of {what}",
-                     f"write each on its own line starting with '- ', or [] for none")
+                     "write each on its own line starting with '- ', or [] for none")
             return None
         return value
 

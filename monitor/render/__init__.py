@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from ..model import Status
 
@@ -21,6 +22,14 @@ STATUS_SYMBOLS = {
     Status.NOT_MET.value: "✗",
     Status.REVERSED.value: "↺",
 }
+
+def _templates_folder() -> Path:
+    """templates/ of the source tree, or its copy installed as package data (monitor/_templates) by `pip install .`."""
+    installed = Path(__file__).resolve().parents[1] / "_templates"
+    return installed if installed.is_dir() else Path(__file__).resolve().parents[2] / "templates"
+
+
+TEMPLATES = _templates_folder()
 
 RESERVED_PAGES = {"index"}
 _SAFE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")

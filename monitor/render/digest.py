@@ -4,12 +4,10 @@ Only http(s) addresses become links; everything from the data is text, whatever 
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 from ..model import Status
-from . import STATUS_SYMBOLS, duration, long_date, short_date
+from . import STATUS_SYMBOLS, TEMPLATES, duration, long_date, short_date
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def environment():

@@ -6,13 +6,11 @@ SVG charts are built here from escaped text. Nothing depends on the clock: `toda
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 from ..model import Register, Status
 from ..validate import is_web_address
-from . import STATUS_SYMBOLS, duration, long_date, page_names, short_date
+from . import STATUS_SYMBOLS, TEMPLATES, duration, long_date, page_names, short_date
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 # Fill colours of the chart bars (the same hues as style.css); each status also gets its own pattern.
 BAR_COLOURS = {"pending": "#c9ced5", "in-progress": "#2f6fb5", "partly-met": "#c98a00", "met": "#1f7a3a",
