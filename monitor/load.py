@@ -1,7 +1,7 @@
 """Bytes on disk -> a tree of plain values that remembers where each value stands in the file.
 
-The file is read with PyYAML's safe composer (the C one when available, for speed) and turned into
-`YMap`/`YList`/`str` by our own walk, which is where the safety rules live: no tags, no anchors or aliases,
+The file is read with PyYAML's safe parser (the C one when available, for speed) and its events are turned into
+`YMap`/`YList`/`str` by our own builder, which is where the safety rules live: no tags, no anchors or aliases,
 no duplicate keys. Every scalar stays text (`2022-13-01` included), so that `validate` can parse dates and
 report a wrong one at its position. Every parser failure becomes a Problem with a 1-based line and column.
 """
@@ -10,30 +10,22 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import re
 from dataclasses import dataclass, field
 
 import yaml
 
 from .problems import ERROR, Problem, hint_for
 
-try:  # the C composer is 3-4x faster; the pure one gives the same nodes and marks
-    from yaml import CSafeLoader as _BaseLoader
+try:  # the C parser is 3-4x faster; the pure one gives the same events and marks
+    from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _BaseLoader
+    from yaml import SafeLoader as _Loader
 
-
-class _Loader(_BaseLoader):
-    """The safe composer, resolving plain scalars only as "empty" or "text".
-
-    We keep every scalar as text anyway; PyYAML's resolver ran a list of regular expressions in Python for
-    each of them (profiled: a fifth of compose time at 10,000 demands). Explicit tags never reach here.
-    """
-
-    def resolve(self, kind, value, implicit):
-        if kind is yaml.ScalarNode:
-            return _NULL if implicit[0] and value in _NULL_WORDS else _STR
-        return _MAP if kind is yaml.MappingNode else _SEQ
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_CORE = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+_NULL_WORDS = ("", "~", "null", "Null", "NULL")
+Pos = tuple[int, int]  # 1-based (line, column)
 
 
 @contextlib.contextmanager
@@ -50,17 +42,6 @@ def gc_paused():
     finally:
         if was_enabled:
             gc.enable()
-
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-_CORE = "tag:yaml.org,2002:"
-_PLAIN_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
-Pos = tuple[int, int]  # 1-based (line, column)
-_NULL, _STR, _MAP, _SEQ = (_CORE + t for t in ("null", "str", "map", "seq"))
-_NULL_WORDS = ("", "~", "null", "Null", "NULL")
-_Scalar, _Sequence = yaml.ScalarNode, yaml.SequenceNode
-# An anchor (&name) can only start a node: after white space, '[', '{', ',' or at the start of a line. A text
-# without such an '&' has no anchors, hence no aliases, and the walk can skip tracking the nodes it has seen.
-_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])&", re.M)
 
 
 class YMap(dict):
@@ -133,13 +114,16 @@ def parse_text(text: str, path: str = "demands.yaml") -> Loaded:
     if text.startswith("\ufeff"):
         text = text[1:]
     loaded = Loaded(path, text=text)
+    builder = _Builder(path)
     try:
         with gc_paused():
-            node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
+            loaded.tree = builder.stream(yaml.parse(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:  # a syntax error hides what was built before it, as a composer would
+        loaded.tree = None
         loaded.problems.append(_syntax_problem(path, text, exc))
         return loaded
     except yaml.YAMLError as exc:  # ReaderError: a control character, reported by character offset
+        loaded.tree = None
         offset = getattr(exc, "position", 0) or 0
         if _Loader.__name__.startswith("C"):  # libyaml counts UTF-8 bytes, the pure reader characters
             offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
@@ -150,76 +134,134 @@ def parse_text(text: str, path: str = "demands.yaml") -> Loaded:
         loaded.problems.append(_problem(path, line, column, "control-character",
                                         f"{what} cannot appear in a YAML file"))
         return loaded
-    if node is None:
-        return loaded
-    walker = _Walker(path, check_aliases=_MAYBE_ANCHOR.search(text) is not None)
-    with gc_paused():
-        loaded.tree = walker.build(node)
-    loaded.problems.extend(walker.problems)
+    loaded.problems.extend(builder.problems)
     return loaded
 
 
-class _Walker:
-    """Turns composed nodes into YMap/YList/str, refusing tags, aliases and duplicate keys."""
+_ScalarEvent, _AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
+_MappingStart, _MappingEnd = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SequenceStart, _SequenceEnd = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_DocumentStart = yaml.DocumentStartEvent
 
-    def __init__(self, path: str, check_aliases: bool = True):
+
+class _Builder:
+    """Builds YMap/YList/str straight from the parser's events, refusing tags, anchors, aliases, duplicate keys.
+
+    Building from events rather than from composed nodes never holds PyYAML's node tree (profiled at 10,000
+    demands: about 250 MB) and reports an alias where it is used and an anchor where it is declared.
+    """
+
+    def __init__(self, path: str):
         self.path = path
         self.problems: list[Problem] = []
-        self.seen: set[int] | None = set() if check_aliases else None
 
-    def build(self, node, used_at: Pos | None = None):
-        # The hot loop of every command: positions are inlined and scalars handled first (profiled at 10,000 demands).
-        seen = self.seen
-        if seen is not None:
-            if id(node) in seen:  # the composer hands an alias back as the very node it names
-                line, column = used_at or _pos(node.start_mark)
-                self.problems.append(_problem(self.path, line, column, "alias-not-allowed",
-                                              "anchors and aliases (&name, *name) are not allowed"))
-                return None
-            seen.add(id(node))
-        tag = node.tag
-        if tag not in _PLAIN_TAGS:
-            line, column = _pos(node.start_mark)
+    def stream(self, events):
+        it = iter(events)
+        tree = None
+        documents = 0
+        for event in it:
+            if event.__class__ is _DocumentStart:
+                documents += 1
+                if documents > 1:
+                    line, column = _pos(event.start_mark)
+                    self.problems.append(Problem(self.path, line, column, ERROR, "syntax",
+                                                 "a second document starts here ('---')",
+                                                 "keep one document: remove the '---' line and what follows, "
+                                                 "or merge it into the lists above"))
+                    for _ in it:  # the parser still checks the rest for syntax errors
+                        pass
+                    break
+                tree = self.node(next(it), it)
+        return tree
+
+    def refuse(self, event) -> bool:
+        """Record a problem for an anchor or an explicit tag on this event; True when there was one."""
+        refused = False
+        if event.anchor is not None:
+            line, column = _pos(event.start_mark)
+            self.problems.append(_problem(self.path, line, column, "alias-not-allowed",
+                                          f"the anchor '&{event.anchor}' is not allowed (nor are aliases)"))
+            refused = True
+        tag = event.tag
+        if tag is not None and tag != "!" and tag not in _PLAIN_TAGS:
+            line, column = _pos(event.start_mark)
             self.problems.append(_problem(self.path, line, column, "tag-not-allowed",
                                           f"the tag '{tag.replace(_CORE, '!!')}' is not allowed"))
+            refused = True
+        return refused
+
+    def node(self, event, it):
+        kind = event.__class__
+        if kind is _ScalarEvent:
+            if (event.anchor is not None or event.tag is not None) and self.refuse(event):
+                return None
+            value = event.value
+            return None if event.implicit[0] and value in _NULL_WORDS else value
+        if kind is _AliasEvent:
+            line, column = _pos(event.start_mark)
+            self.problems.append(_problem(self.path, line, column, "alias-not-allowed",
+                                          f"the alias '*{event.anchor}' is not allowed"))
             return None
-        kind = node.__class__
-        if kind is _Scalar:
-            return None if tag == _NULL and node.value in _NULL_WORDS else node.value
-        start, end = node.start_mark, node.end_mark
-        if kind is _Sequence:
-            seq = YList((start.line + 1, start.column + 1), (end.line + 1, end.column + 1))
-            item_pos = seq.item_pos
-            for item in node.value:
-                mark = item.start_mark
-                at = (mark.line + 1, mark.column + 1)
-                item_pos.append(at)
-                if item.__class__ is _Scalar and item.tag in _PLAIN_TAGS and seen is None:
-                    seq.append(None if item.tag == _NULL and item.value in _NULL_WORDS else item.value)
-                else:
-                    seq.append(self.build(item, at))
-            return seq
-        mapping = YMap((start.line + 1, start.column + 1), (end.line + 1, end.column + 1))
+        refused = (event.anchor is not None or event.tag is not None) and self.refuse(event)
+        start = event.start_mark
+        if kind is _SequenceStart:
+            built = self.sequence((start.line + 1, start.column + 1), it)
+        else:
+            built = self.mapping((start.line + 1, start.column + 1), it)
+        return None if refused else built
+
+    def sequence(self, pos: Pos, it) -> YList:
+        seq = YList(pos, pos)
+        item_pos = seq.item_pos
+        append = seq.append
+        for event in it:
+            kind = event.__class__
+            if kind is _SequenceEnd:
+                mark = event.end_mark
+                seq.end = (mark.line + 1, mark.column + 1)
+                return seq
+            mark = event.start_mark
+            item_pos.append((mark.line + 1, mark.column + 1))
+            if kind is _ScalarEvent and event.anchor is None and event.tag is None:
+                value = event.value
+                append(None if event.implicit[0] and value in _NULL_WORDS else value)
+            else:
+                append(self.node(event, it))
+        return seq
+
+    def mapping(self, pos: Pos, it) -> YMap:
+        mapping = YMap(pos, pos)
         key_pos, value_pos = mapping.key_pos, mapping.value_pos
-        for key_node, value_node in node.value:
-            mark = key_node.start_mark
+        for key_event in it:
+            kind = key_event.__class__
+            if kind is _MappingEnd:
+                mark = key_event.end_mark
+                mapping.end = (mark.line + 1, mark.column + 1)
+                return mapping
+            mark = key_event.start_mark
             key_at = (mark.line + 1, mark.column + 1)
-            if key_node.__class__ is not _Scalar:
+            if kind is not _ScalarEvent:
+                self.node(key_event, it)  # consume the complex key, then its value
+                self.node(next(it), it)
                 self.problems.append(_problem(self.path, *key_at, "not-text", "a key must be a plain word"))
                 continue
-            key = key_node.value
+            value_event = next(it)
+            if key_event.anchor is not None or key_event.tag is not None:
+                self.refuse(key_event)
+            key = key_event.value
             if key in mapping:
-                first = key_pos[key][0]
+                self.node(value_event, it)
                 self.problems.append(_problem(self.path, *key_at, "duplicate-key",
-                                              f"'{key}' appears twice in this block (first on line {first})"))
+                                              f"'{key}' appears twice in this block (first on line {key_pos[key][0]})"))
                 continue
             key_pos[key] = key_at
-            mark = value_node.start_mark
+            mark = value_event.start_mark
             value_pos[key] = (mark.line + 1, mark.column + 1)
-            if value_node.__class__ is _Scalar and value_node.tag in _PLAIN_TAGS and seen is None:
-                mapping[key] = None if value_node.tag == _NULL and value_node.value in _NULL_WORDS else value_node.value
+            if value_event.__class__ is _ScalarEvent and value_event.anchor is None and value_event.tag is None:
+                value = value_event.value
+                mapping[key] = None if value_event.implicit[0] and value in _NULL_WORDS else value
             else:
-                mapping[key] = self.build(value_node, key_at)
+                mapping[key] = self.node(value_event, it)
         return mapping
 
 
