@@ -51,10 +51,10 @@ def render_workbook(register: Register, frames) -> bytes:
     """The whole workbook as .xlsx bytes; the same data and `today` give the same bytes."""
     from openpyxl import Workbook
 
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     wb.properties.creator = "monitor"
     wb.properties.title = "Demands and where they stand"
-    write_summary(wb.active, register, frames)
+    write_summary(wb.create_sheet(SUMMARY), register, frames)
     titles = sheet_titles([r.id for r in register.resolutions])
     for res in register.resolutions:
         rows = frames.demands[frames.demands["resolution"] == res.id]
@@ -104,23 +104,45 @@ def put_text(cell, value: str) -> None:
     cell.data_type = "s"
 
 
-def write_table(ws, columns, rows: list[dict]) -> None:
-    """A header row and one row per item: typed cells, frozen header, filter, widths, status colours, print set-up."""
+def write_table(ws, columns, rows: list[dict]) -> int:
+    """A header row and one row per item: typed cells, frozen header, filter, widths, status colours, print set-up.
+
+    The sheet is write-only (rows are streamed to disk as they are appended): at 10,000 demands an in-memory
+    workbook peaked at about 800 MB. Returns the number of rows written, header included.
+    """
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     top, wrap = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
-    for col, (header, _, width, _) in enumerate(columns, start=1):
-        put_text(ws.cell(row=1, column=col), header)
-        ws.cell(row=1, column=col).font = Font(bold=True)
+    header = []
+    for col, (title, _, width, _) in enumerate(columns, start=1):
+        cell = WriteOnlyCell(ws)
+        put_text(cell, title)
+        cell.font = Font(bold=True)
+        header.append(cell)
         ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[1].height = 15
+    last = get_column_letter(len(columns))
+    end = max(len(rows) + 1, 2)
+    # Sheet settings must be in place before the first row is streamed out.
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{last}{end}"
+    for col, (_, _, _, kind) in enumerate(columns, start=1):
+        if kind == "status":
+            colour_statuses(ws, f"{get_column_letter(col)}2:{get_column_letter(col)}{end}")
+    _print_setup(ws)
+    ws.append(header)
     styles: dict[tuple[int, bool], object] = {}  # copying a finished style is ~20x faster than setting it again
     for r, item in enumerate(rows, start=2):
+        ws.row_dimensions[r].height = row_height(item, columns)
+        cells = []
         for col, (_, key, _, kind) in enumerate(columns, start=1):
             value = item.get(key)
+            cell = WriteOnlyCell(ws)
+            cells.append(cell)
             if value is None or value == "":
                 continue
-            cell = ws.cell(row=r, column=col)
             linked = kind == "link" and is_web_address(str(value))
             if kind == "date":
                 cell.value = value
@@ -139,15 +161,8 @@ def write_table(ws, columns, rows: list[dict]) -> None:
                 cell.style = "Hyperlink"
             cell.alignment = wrap if kind in ("wrap", "link") else top
             styles[col, linked] = copy.copy(cell._style)
-        ws.row_dimensions[r].height = row_height(item, columns)
-    last = get_column_letter(len(columns))
-    end = max(len(rows) + 1, 2)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{last}{end}"
-    for col, (_, _, _, kind) in enumerate(columns, start=1):
-        if kind == "status":
-            colour_statuses(ws, f"{get_column_letter(col)}2:{get_column_letter(col)}{end}")
-    _print_setup(ws)
+        ws.append(cells)
+    return len(rows) + 1
 
 
 def row_height(item: dict, columns) -> float:
@@ -174,7 +189,7 @@ def colour_statuses(ws, cells: str) -> None:
 
 def _print_setup(ws) -> None:
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = "9"  # A4 in the OOXML paper-size table
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -183,6 +198,7 @@ def _print_setup(ws) -> None:
 
 def write_summary(ws, register: Register, frames) -> None:
     """Counts by resolution and status (values, not formulas), a stacked bar chart, and what each status means."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font
 
@@ -199,20 +215,23 @@ def write_summary(ws, register: Register, frames) -> None:
     write_table(ws, columns, rows)
     n = len(rows)
     total_row = n + 2
-    put_text(ws.cell(row=total_row, column=1), "All")
-    ws.cell(row=total_row, column=1).font = Font(bold=True)
+    bold = Font(bold=True)
+    totals = []
     for col, (_, key, _, kind) in enumerate(columns, start=1):
-        if kind == "number":
-            cell = ws.cell(row=total_row, column=col, value=sum(r[key] for r in rows))
-            cell.font = Font(bold=True)
+        cell = WriteOnlyCell(ws)
+        if col == 1:
+            put_text(cell, "All")
+        elif kind == "number":
+            cell.value = sum(r[key] for r in rows)
+        cell.font = bold
+        totals.append(cell)
+    ws.append(totals)
+    ws.append([])
     at = total_row + 2
-    put_text(ws.cell(row=at, column=1), f"Situation as of {frames.today.isoformat()}.")
-    put_text(ws.cell(row=at + 1, column=1), "Status")
-    put_text(ws.cell(row=at + 1, column=2), "Meaning")
-    ws.cell(row=at + 1, column=1).font = ws.cell(row=at + 1, column=2).font = Font(bold=True)
-    for i, status in enumerate(Status, start=at + 2):
-        put_text(ws.cell(row=i, column=1), status.value)
-        put_text(ws.cell(row=i, column=2), status.meaning)
+    ws.append([_text_cell(ws, f"Situation as of {frames.today.isoformat()}.")])
+    ws.append([_text_cell(ws, "Status", bold), _text_cell(ws, "Meaning", bold)])
+    for status in Status:
+        ws.append([_text_cell(ws, status.value), _text_cell(ws, status.meaning)])
     colour_statuses(ws, f"A{at + 2}:A{at + 1 + len(Status)}")
     if n:
         chart = BarChart()
@@ -227,6 +246,16 @@ def write_summary(ws, register: Register, frames) -> None:
             series.graphicalProperties.line.solidFill = "FFFFFF"
         chart.height, chart.width = 4 + 1.2 * n, 20
         ws.add_chart(chart, f"A{at + 3 + len(Status)}")
+
+
+def _text_cell(ws, value: str, font=None):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws)
+    put_text(cell, value)
+    if font is not None:
+        cell.font = font
+    return cell
 
 
 def _fixed_timestamps(data: bytes, today: dt.date) -> bytes:
