@@ -67,7 +67,7 @@ def demands_frame(register: Register, today: dt.date):
             "addressee": d.addressee, "topic": d.topic, "person": d.person, "demand": d.demand, "text": d.text,
             "quoted_from": d.quoted_from, "repeats": " ".join(d.repeats), "status": d.status.value,
             "status_label": d.status.label, "is_open": d.status.is_open, "made": d.history[0].date,
-            "first_demanded": since, "last_change": d.latest.date, "latest_note": d.latest.note,
+            "first_demanded": since, "last_change": d.latest.date, "status_since": d.status_since, "latest_note": d.latest.note,
             "days_outstanding": (today - since).days if d.status.is_open else None, "order": order,
         })
     frame = pd.DataFrame(rows, columns=_DEMAND_COLUMNS)
@@ -77,7 +77,7 @@ def demands_frame(register: Register, today: dt.date):
 
 _DEMAND_COLUMNS = ["id", "resolution", "paragraph", "paragraph_checked", "addressee", "topic", "person", "demand",
                    "text", "quoted_from", "repeats", "status", "status_label", "is_open", "made", "first_demanded",
-                   "last_change", "latest_note", "days_outstanding", "order"]
+                   "last_change", "status_since", "latest_note", "days_outstanding", "order"]
 
 
 def history_frame(register: Register):
@@ -178,7 +178,7 @@ def people_frame(register: Register):
         rows.append({"person": person, "demands": [d.id for d in demands],
                      "resolutions": sorted({d.resolution for d in demands}), "demand_id": key.id,
                      "demand": key.demand, "status": key.status.value, "status_label": key.status.label,
-                     "since": key.latest.date, "note": key.latest.note, "free": free})
+                     "since": key.status_since, "note": key.latest.note, "free": free})
     return pd.DataFrame(rows, columns=["person", "demands", "resolutions", "demand_id", "demand", "status",
                                        "status_label", "since", "note", "free"])
 

@@ -102,6 +102,16 @@ class Demand:
         return self.history[-1].status
 
     @property
+    def status_since(self) -> _dt.date:
+        """The day the current status began: the first of the latest run of entries with that status."""
+        since = self.history[-1].date
+        for entry in reversed(self.history):
+            if entry.status is not self.status:
+                break
+            since = entry.date
+        return since
+
+    @property
     def paragraph_checked(self) -> bool:
         """False while the paragraph number has not been checked in the adopted text."""
         return self.paragraph.strip().lower() != UNKNOWN_PARAGRAPH
