@@ -19,11 +19,14 @@ def render_reports(register: Register, today: dt.date) -> dict[str, bytes]:
     """Every report file as bytes, keyed by its file name: index.html, one page per resolution, demands.xlsx."""
     from .frames import build_frames
     from .render.excel import render_workbook
-    from .render.html import render_pages
+    from .render.html import iter_pages
 
     frames = build_frames(register, today)
-    files = {name: text.encode("utf-8") for name, text in render_pages(register, frames).items()}
-    files[WORKBOOK] = render_workbook(register, frames)
+    # The workbook first and each page encoded as soon as it is rendered: at 10,000 demands the pages' text
+    # (about 80 MB as str) no longer sits in memory beside the workbook being built.
+    workbook = render_workbook(register, frames)
+    files = {name: text.encode("utf-8") for name, text in iter_pages(register, frames)}
+    files[WORKBOOK] = workbook
     for name in files:  # names made from data must stay plain names inside the output folder
         if Path(name).name != name or name.startswith("."):
             raise ValueError(f"unsafe report file name: {name!r}")

@@ -58,10 +58,10 @@ def render_workbook(register: Register, frames) -> bytes:
     titles = sheet_titles([r.id for r in register.resolutions])
     for res in register.resolutions:
         rows = frames.demands[frames.demands["resolution"] == res.id]
-        write_table(wb.create_sheet(titles[res.id]), RESOLUTION_COLUMNS, _rows(rows))
-    history = [{**row, "source": row["sources"][0] if row["sources"] else "",
-                "more_sources": "\n".join(row["sources"][1:])} for row in _rows(frames.history)]
-    write_table(wb.create_sheet(HISTORY), HISTORY_COLUMNS, history)
+        write_table(wb.create_sheet(titles[res.id]), RESOLUTION_COLUMNS, _rows(rows), len(rows))
+    history = ({**row, "source": row["sources"][0] if row["sources"] else "",
+                "more_sources": "\n".join(row["sources"][1:])} for row in _rows(frames.history))
+    write_table(wb.create_sheet(HISTORY), HISTORY_COLUMNS, history, len(frames.history))
     people = [{**row, "demands": "\n".join(row["demands"]), "resolutions": ", ".join(row["resolutions"])}
               for row in _rows(frames.people)]
     write_table(wb.create_sheet(PEOPLE), PEOPLE_COLUMNS, people)
@@ -85,13 +85,23 @@ def sheet_titles(resolution_ids) -> dict[str, str]:
     return titles
 
 
-def _rows(frame) -> list[dict]:
-    return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+def _rows(frame):
+    """A frame's rows as dicts, one at a time (a list of 50,000 history rows cost tens of MB at once)."""
+    columns = list(frame.columns)
+    for values in frame.itertuples(index=False, name=None):
+        yield {k: (None if _missing(v) else v) for k, v in zip(columns, values)}
 
 
 def _missing(value) -> bool:
+    """True for None and pandas' missing values (NaN, NaT, NA); lists and text are never missing."""
+    if value is None:
+        return True
+    if isinstance(value, (str, list, tuple)):
+        return False
+    import pandas as pd
+
     try:
-        return value is None or bool(value != value) or str(value) == "<NA>"
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
 
@@ -104,7 +114,7 @@ def put_text(cell, value: str) -> None:
     cell.data_type = "s"
 
 
-def write_table(ws, columns, rows: list[dict]) -> int:
+def write_table(ws, columns, rows, count: int | None = None) -> int:
     """A header row and one row per item: typed cells, frozen header, filter, widths, status colours, print set-up.
 
     The sheet is write-only (rows are streamed to disk as they are appended): at 10,000 demands an in-memory
@@ -124,7 +134,8 @@ def write_table(ws, columns, rows: list[dict]) -> int:
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[1].height = 15
     last = get_column_letter(len(columns))
-    end = max(len(rows) + 1, 2)
+    count = len(rows) if count is None else count
+    end = max(count + 1, 2)
     # Sheet settings must be in place before the first row is streamed out.
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last}{end}"
@@ -162,7 +173,7 @@ def write_table(ws, columns, rows: list[dict]) -> int:
             cell.alignment = wrap if kind in ("wrap", "link") else top
             styles[col, linked] = copy.copy(cell._style)
         ws.append(cells)
-    return len(rows) + 1
+    return count + 1
 
 
 def row_height(item: dict, columns) -> float:

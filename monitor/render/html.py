@@ -132,13 +132,17 @@ def _missing(value) -> bool:
 
 def render_pages(register: Register, frames) -> dict[str, str]:
     """Every page of the report: {'index.html': ..., '<resolution page>.html': ...}."""
+    return dict(iter_pages(register, frames))
+
+
+def iter_pages(register: Register, frames):
+    """(file name, page text) for every page, one at a time, so a caller can encode each and let the text go."""
     pages = page_names(r.id for r in register.resolutions)
     demands = records(frames.demands)
-    result = {"index.html": render_index(register, frames, pages, demands)}
+    yield "index.html", render_index(register, frames, pages, demands)
     rows = {row["id"]: row for row in demands}
     for res in register.resolutions:
-        result[pages[res.id]] = render_resolution_page(register, frames, res.id, pages, rows)
-    return result
+        yield pages[res.id], render_resolution_page(register, frames, res.id, pages, rows)
 
 
 def _counts(frames, resolution_id: str) -> dict[str, int]:
