@@ -246,12 +246,18 @@ def cmd_digest(args) -> int:
     from .mail import MailError
     from .settings import SettingsError, load_settings
 
+    today = args.today or dt.date.today()
+    if args.since and args.since > today:
+        raise UsageError(f"--since {args.since} is in the future (today is {today}) — give a past date")
     try:
         settings = load_settings(data_path(args))
-        result = run_digest(register, settings, out_dir=args.out, since=args.since, send=args.send,
-                            today=args.today or dt.date.today())
+        result = run_digest(register, settings, out_dir=args.out, since=args.since, send=args.send, today=today)
     except (SettingsError, MailError, DigestNotSent) as exc:
         print(f"monitor: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"monitor: cannot write the digest to {args.out}/digests/: {exc.strerror or exc} — "
+              "choose another folder with --out", file=sys.stderr)
         return 1
     print(result)
     return 0

@@ -260,10 +260,17 @@ class DigestState:
 
     def __init__(self, state_dir: str | Path):
         self.path = Path(state_dir) / "digest.sqlite"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=60)
-        with self.db:
-            self.db.executescript(SCHEMA)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=60)
+            with self.db:
+                self.db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            from .settings import SettingsError
+
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise SettingsError(f"the state folder {self.path.parent} cannot be used ({reason}) — set state in "
+                                "monitor.toml or MONITOR_STATE to a folder you can write") from None
 
     def close(self) -> None:
         self.db.close()

@@ -55,7 +55,14 @@ def make_scheduler(settings):
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     if settings.jobstore.startswith("sqlite:///"):
-        Path(settings.jobstore[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(settings.jobstore[len("sqlite:///"):]).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from .settings import SettingsError
+
+            raise SettingsError(f"the state folder {folder} cannot be used ({exc.strerror or exc}) — set state in "
+                                "monitor.toml or MONITOR_STATE to a folder you can write") from None
     try:
         store = SQLAlchemyJobStore(url=settings.jobstore, tablename=JOB_TABLE)
     except Exception as exc:  # SQLAlchemy's errors for a bad address or a missing driver
@@ -114,7 +121,8 @@ def _store_error(settings, exc):
 
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
     return SettingsError(f"the job store {settings.jobstore} cannot be used: {first} — check jobstore "
-                         "(MONITOR_JOBSTORE); for PostgreSQL install its driver (pip install psycopg2-binary)")
+                         "(MONITOR_JOBSTORE); for PostgreSQL write postgresql+psycopg2://... and install its driver "
+                         "(pip install psycopg2-binary)")
 
 
 def run_forever(settings, data_path, out_dir) -> int:

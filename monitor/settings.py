@@ -120,7 +120,7 @@ def _jobstore(value, where):
     text = _text(value, where)
     if "://" not in text:
         raise SettingsError(f"{where}: '{text}' is not a database address — write one like "
-                            "sqlite:////var/lib/monitor/jobs.sqlite or postgresql://user@host/monitor")
+                            "sqlite:////var/lib/monitor/jobs.sqlite or postgresql+psycopg2://user@host/monitor")
     return text
 
 
