@@ -77,6 +77,7 @@ class _Checker:
         self.path = path
         self.today = today
         self.problems: list[Problem] = []
+        self.rejected_ids: set[str] = set()  # ids reported as bad; references to them are not reported again
 
     # -- reporting ---------------------------------------------------------------------------------------------
     def add(self, at: Pos, code: str, message: str, hint: str | None = None, severity: str = ERROR) -> None:
@@ -203,6 +204,7 @@ class _Checker:
         value = value.strip()
         at = item.value_pos["id"]
         if not ID_PATTERN.match(value):
+            self.rejected_ids.add(value)
             ascii_value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
             suggestion = re.sub(r"[^a-z0-9]+", "-", ascii_value.lower()).strip("-") or "kozlov-release-2013"
             self.add(at, "bad-id", f"the {what} id '{value}' is not a lower-case slug",
@@ -286,11 +288,11 @@ class _Checker:
         if value is None:
             return None
         rid = value.strip()
-        if rid not in resolutions:
+        if rid not in resolutions and rid not in self.rejected_ids:
             self.add(item.value_pos["resolution"], "unknown-resolution", f"there is no resolution with id '{rid}'",
                      f"{did_you_mean(rid, resolutions)}write one of: {', '.join(resolutions) or '(none listed yet)'}")
             return None
-        return resolutions[rid]
+        return resolutions.get(rid)
 
     def check_history(self, item: YMap, resolution: Resolution | None) -> tuple[Entry, ...] | None:
         """History entries, oldest first, none before adoption or after today.

@@ -25,7 +25,10 @@ def render_status(register: Register, resolution_id: str | None = None, *, today
              f"resolution{_s(len(resolutions))}, {open_count} still open.", ""]
     lines += _counts_table(register, resolutions)
     lines += ["", "Oldest outstanding demands (counted from when they were first made):"]
-    lines += _oldest(register, demands, today) or ["  none: every demand is met."]
+    if not demands:
+        lines += ["  none: no demands are recorded yet."]
+    else:
+        lines += _oldest(register, demands, today) or ["  none: every demand is met."]
     return "\n".join(_fit(line) for line in lines) + "\n"
 
 
