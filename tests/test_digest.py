@@ -123,7 +123,7 @@ def test_the_digest_arrives_as_an_email_a_client_can_show(setup, smtp):
     html = msg.get_body(("html",)).get_content()
     assert "<script>alert" not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; cleared" in html
     assert "<b>EU Delegation</b>" not in html and "&lt;b&gt;EU Delegation&lt;/b&gt;" in html
-    assert '<a href="https://example.org/news/roe-free?a=1&amp;b=2">' in html
+    assert 'href="https://example.org/news/roe-free?a=1&amp;b=2"><bdi>https://example.org/news/roe-free?a=1&amp;b=2</bdi></a>' in html
     assert 'href="http://evil.example' not in html  # an address inside the text is not a link
     assert "--ink: #1b1f24" in html or not (ROOT / "templates" / "style.css").exists()  # the shared look, inline
     saved = (out / "digests" / "digest-2026-11-24.txt").read_text(encoding="utf-8")

@@ -76,9 +76,14 @@ def test_rendering_is_deterministic():
 
 def test_weblink_links_http_addresses_escaped():
     assert str(weblink("https://example.org/a?b=1&c=2")) == (
-        '<a class="url" href="https://example.org/a?b=1&amp;c=2">https://example.org/a?b=1&amp;c=2</a>')
+        '<a class="url" href="https://example.org/a?b=1&amp;c=2"><bdi>https://example.org/a?b=1&amp;c=2</bdi></a>')
     assert str(weblink('http://example.org/"x', "<source 1>")) == (
-        '<a href="http://example.org/&#34;x">&lt;source 1&gt;</a>')
+        '<a href="http://example.org/&#34;x"><bdi>&lt;source 1&gt;</bdi></a>')
+
+
+def test_weblink_isolates_right_to_left_overrides():
+    html = str(weblink("http://b.org/\u202eexe.txt"))
+    assert html == '<a class="url" href="http://b.org/\u202eexe.txt"><bdi>http://b.org/\u202eexe.txt</bdi></a>'
 
 
 @pytest.mark.parametrize("address", ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<script>x</script>",
@@ -88,7 +93,7 @@ def test_weblink_shows_anything_else_as_plain_text(address):
     html = str(weblink(address))
     assert "<a" not in html and "href" not in html
     assert "<script" not in html
-    assert str(weblink(address, "<b>x</b>")) == "&lt;b&gt;x&lt;/b&gt;"
+    assert str(weblink(address, "<b>x</b>")) == "<bdi>&lt;b&gt;x&lt;/b&gt;</bdi>"
 
 
 def test_unchecked_paragraph_and_status_words():

@@ -4,11 +4,9 @@ Only http(s) addresses become links; everything from the data is text, whatever 
 """
 from __future__ import annotations
 
-
 from ..model import Status
 from . import STATUS_SYMBOLS, TEMPLATES, duration, long_date, short_date
-
-
+from .html import weblink  # one rule for links, in reports and digests alike
 
 def environment():
     """Jinja2 over templates/: autoescape for *.html.j2 only, undefined names are errors."""
@@ -48,13 +46,3 @@ def _is_web(address) -> bool:
     from ..validate import is_web_address
 
     return isinstance(address, str) and is_web_address(address)
-
-
-def weblink(address, text=None):
-    """A link for an http(s) address; any other value is shown as escaped text."""
-    from markupsafe import Markup, escape
-
-    shown = str(address if text is None else text)
-    if _is_web(address):
-        return Markup('<a href="{}">{}</a>').format(address, shown)
-    return escape(shown)

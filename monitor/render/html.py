@@ -57,10 +57,11 @@ def weblink(address, text=None):
     address = "" if address is None else str(address)
     shown = address if text is None else str(text)
     if is_web_address(address):
+        # <bdi>: a right-to-left override inside data text cannot turn the words around it backwards
         if shown == address:  # the address is its own text: print needs no second copy of it
-            return Markup('<a class="url" href="{}">{}</a>').format(address, shown)
-        return Markup('<a href="{}">{}</a>').format(address, shown)
-    return escape(shown)
+            return Markup('<a class="url" href="{}"><bdi>{}</bdi></a>').format(address, shown)
+        return Markup('<a href="{}"><bdi>{}</bdi></a>').format(address, shown)
+    return Markup("<bdi>{}</bdi>").format(shown) if shown else escape(shown)
 
 
 def status_badge(value: str):
