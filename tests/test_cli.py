@@ -108,3 +108,52 @@ def test_an_internal_error_is_one_line_unless_debug(monkeypatch, small_file, cap
     assert "Traceback" not in err
     code, _, err = run(["--debug", "--file", str(small_file), "validate"], capsys)
     assert "Traceback" in err
+
+
+def test_an_unusable_state_folder_is_a_message(small_file, tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("MONITOR_STATE", str(blocker))
+    monkeypatch.setenv("MONITOR_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("MONITOR_MAIL_FROM", "a@example.org")
+    monkeypatch.setenv("MONITOR_MAIL_TO", "b@example.org")
+    base = ["--file", str(small_file), "--today", "2026-11-24"]
+    assert main(base + ["digest", "--send", "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "the state folder" in err and "cannot be used" in err and "internal error" not in err
+    assert main(base + ["schedule", "--list"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be used" in err and "internal error" not in err
+
+
+def test_an_unwritable_digest_folder_is_a_message(small_file, tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("MONITOR_STATE", str(tmp_path / "state"))
+    code = main(["--file", str(small_file), "--today", "2026-11-24", "digest", "--out", str(blocker)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "cannot write the digest" in err and "internal error" not in err
+
+
+def test_a_digest_since_a_future_day_is_wrong_usage(small_file, capsys):
+    assert main(["--file", str(small_file), "--today", "2026-11-24", "digest", "--since", "2030-01-01"]) == 2
+    assert "is in the future" in capsys.readouterr().err
+
+
+def test_status_of_a_file_without_demands(tmp_path, capsys):
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("resolutions: []\ndemands: []\n")
+    assert main(["--file", str(empty), "status"]) == 0
+    out = capsys.readouterr().out
+    assert "no demands are recorded yet" in out and "every demand is met" not in out
+
+
+def test_a_bad_resolution_id_is_reported_once(tmp_path, capsys):
+    text = (DATA / "valid" / "small.yaml").read_text(encoding="utf-8").replace('"2019"', '"../evil"')
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    assert main(["--file", str(bad), "--today", "2026-11-24", "validate"]) == 1
+    out = capsys.readouterr().out
+    assert [line.split(": ")[1] for line in out.splitlines()] == ["error"]
+    assert "'../evil' is not a lower-case slug" in out
