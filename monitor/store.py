@@ -54,15 +54,16 @@ def write_atomic(target: str | os.PathLike, data: bytes) -> None:
 def publish_files(out_dir: str | os.PathLike, files: dict[str, bytes]) -> list[Path]:
     """Write a set of files into `out_dir` so that a failure leaves the previous set intact.
 
-    Everything is first written to a temporary folder beside `out_dir`; only when all of it is written are the
-    files moved into place, each by an atomic rename. File names must be plain names (no folders, no `..`);
+    Everything is first written to a hidden temporary folder inside `out_dir`; only when all of it is written
+    are the files moved into place, each by an atomic rename (so a failure while rendering or writing leaves
+    the previous set intact; the renames themselves are per file). File names must be plain names (no folders, no `..`);
     names with a sub-folder such as `digests/x.txt` are allowed when every part is plain.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for name in files:
         _check_name(out, name)
-    staging = Path(tempfile.mkdtemp(dir=out.parent if out.parent.exists() else None, prefix=f".{out.name}.staging-"))
+    staging = Path(tempfile.mkdtemp(dir=out, prefix=".staging-"))
     try:
         for name, data in files.items():
             path = staging / name

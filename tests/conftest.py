@@ -31,3 +31,16 @@ def small_register(small_file):
     import monitor
 
     return monitor.load_register(small_file, today=TODAY)
+
+
+REQUIRED_PROGRAMS = ("chromium", "soffice", "pdftotext", "pdftoppm", "git")
+
+
+def pytest_configure(config):
+    """In CI (MONITOR_REQUIRE_TOOLS=1) a missing browser, spreadsheet or git fails the run instead of skipping tests."""
+    import os
+
+    if os.environ.get("MONITOR_REQUIRE_TOOLS") == "1":
+        missing = [name for name in REQUIRED_PROGRAMS if shutil.which(name) is None]
+        if missing:
+            raise pytest.UsageError(f"MONITOR_REQUIRE_TOOLS=1 but these programs are missing: {', '.join(missing)}")
