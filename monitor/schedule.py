@@ -261,7 +261,7 @@ def refresh_on_change_job(data_path: str, out_dir: str) -> None:
 
 def outbox_job(data_path: str, out_dir: str) -> None:
     """Try again to deliver digests that are waiting in the outbox."""
-    from .digest import send_waiting
+    from .outbox import send_waiting
     from .settings import SettingsError, load_settings
 
     try:
