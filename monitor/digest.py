@@ -285,8 +285,9 @@ def _make(register, settings, state, *, out_dir, since, today):
     digest = compare(before, now, today=today, period_start=period_start, last_digest=last_digest,
                      stale_days=settings.stale_days, data_file=Path(settings.data_path).name)
     text, html = render_text(digest), render_html(digest)
-    name = f"digests/digest-{today.isoformat()}"
-    written = publish_files(out_dir, {f"{name}.txt": text.encode("utf-8"), f"{name}.html": html.encode("utf-8")})
+    name = _free_name(Path(out_dir) / "digests", f"digest-{today.isoformat()}", text.encode("utf-8"))
+    written = publish_files(out_dir, {f"digests/{name}.txt": text.encode("utf-8"),
+                                      f"digests/{name}.html": html.encode("utf-8")})
     since_words = (f"since the last digest of {long_date(last_digest)}" if last_digest
                    else f"with entries dated from {long_date(period_start)} on")
     stale = (f"; {digest.stale_total} open demand(s) have not moved for {settings.stale_days} days or more"
@@ -296,6 +297,14 @@ def _make(register, settings, state, *, out_dir, since, today):
     if state is None:
         summary += " Not emailed (add --send to email it)."
     return digest, summary, (text, html)
+
+
+def _free_name(folder: Path, base: str, text: bytes) -> str:
+    """`base`, or `base-2`, `base-3`...: a second, different digest of the same day never replaces the first."""
+    name, n = base, 2
+    while (folder / f"{name}.txt").exists() and (folder / f"{name}.txt").read_bytes() != text:
+        name, n = f"{base}-{n}", n + 1
+    return name
 
 
 def _peek_snapshot(state_dir: Path):

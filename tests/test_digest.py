@@ -219,3 +219,18 @@ def test_the_shipped_data_makes_a_digest_that_arrives(tmp_path, smtp):
     text, html = msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content()
     assert "ALL DEMANDS BY STATUS" in text and "<h2>All demands by status</h2>" in html
     assert re.search(rf"^  total +{len(register.demands)}\r?$", text, re.M)
+
+
+def test_a_second_different_digest_on_the_same_day_keeps_the_first(small_register, tmp_path, monkeypatch):
+    from monitor.settings import load_settings
+
+    monkeypatch.setenv("MONITOR_STATE", str(tmp_path / "state"))
+    settings = load_settings(tmp_path / "demands.yaml")
+    today = dt.date(2026, 11, 24)
+    run_digest(small_register, settings, out_dir=tmp_path / "out", since=dt.date(2021, 1, 1), today=today)
+    run_digest(small_register, settings, out_dir=tmp_path / "out", since=dt.date(2021, 1, 1), today=today)
+    run_digest(small_register, settings, out_dir=tmp_path / "out", since=dt.date(2023, 1, 1), today=today)
+    names = sorted(p.name for p in (tmp_path / "out" / "digests").iterdir())
+    assert names == ["digest-2026-11-24-2.html", "digest-2026-11-24-2.txt", "digest-2026-11-24.html",
+                     "digest-2026-11-24.txt"]
+    assert "2021" in (tmp_path / "out" / "digests" / "digest-2026-11-24.txt").read_text(encoding="utf-8")
