@@ -62,7 +62,7 @@ class DataError(Exception):
 # code -> (severity, what it means, an example of the fix). The README's table is built from this.
 CATALOGUE: dict[str, tuple[str, str, str]] = {
     "file-missing": (ERROR, "the data file does not exist or cannot be read", "check the path, or pass --file"),
-    "file-too-large": (ERROR, "the file is larger than the limit", "split it, or raise MONITOR_MAX_BYTES"),
+    "file-too-large": (ERROR, "the file is larger than the limit", "keep it under 20 MB: move older resolutions into a second file"),
     "not-utf8": (ERROR, "the file is not UTF-8 text", "save it as UTF-8 in your editor"),
     "control-character": (ERROR, "an invisible control character is in the text", "delete it and retype the text"),
     "tab-indent": (ERROR, "a tab is used for indentation", "indent with spaces only"),
