@@ -337,6 +337,45 @@ def ratios_line(results: dict, start: dict) -> str:
             f"update={ratio(results['update'])} digest={ratio(results['digest'])} startup={boot}")
 
 
+_PEAK_OF = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+            "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def command_peaks(path: Path) -> list[tuple[str, float, float]]:
+    """Each real command run once as users run it: (command, seconds, peak MB of that process alone)."""
+    work = Path(tempfile.mkdtemp(prefix="monitor-peaks-"))
+    copy = work / "demands.yaml"
+    shutil.copyfile(path, copy)
+    first_id = next(line.split(":", 1)[1].split("#")[0].strip().strip('"')
+                    for line in copy.read_text(encoding="utf-8").split("\ndemands:", 1)[1].splitlines()
+                    if line.startswith("  - id:"))
+    base = [sys.executable, "-m", "monitor", "--today", TODAY.isoformat(), "--file", str(copy)]
+    commands = {
+        "monitor validate": ["validate"],
+        "monitor report": ["report", "--out", str(work / "reports")],
+        "monitor update": ["update", first_id, "--status", "met", "--note", "Benchmark entry.",
+                           "--source", "https://example.org/benchmark"],
+        "monitor digest": ["digest", "--since", (TODAY - dt.timedelta(days=28)).isoformat(), "--out", str(work / "d")],
+        "monitor status": ["status"],
+    }
+    rows = []
+    env = dict(os.environ, MONITOR_STATE=str(work / "state"))
+    for name, args in commands.items():
+        began = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", _PEAK_OF, *base, *args], capture_output=True, text=True,
+                             cwd=ROOT, env=env, check=True)
+        rows.append((name, time.perf_counter() - began, int(out.stdout.strip()) / 1024))
+    shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
+def print_command_peaks(n: int, rows) -> None:
+    print(f"\nthe commands as users run them, {n:,} demands: one run each, peak memory of that process")
+    print(f"{'command':<20}{'s':>8}{'peak MB':>10}")
+    for name, seconds, peak in rows:
+        print(f"{name:<20}{seconds:>8.2f}{peak:>10.0f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--demands", type=int, default=generate.DEFAULT_DEMANDS, help="file size (default 10,000)")
@@ -364,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
     print_table(args.demands, paths[args.demands], by_size[args.demands], start, args.repeat)
     if not args.no_growth:
         print_growth(1_000, 10_000, by_size)
+    print_command_peaks(args.demands, command_peaks(paths[args.demands]))
     print()
     print(ratios_line(by_size[args.demands], start))
     return 0

@@ -118,7 +118,7 @@ def load_or_report(args):
     """The valid model, or None after printing the problems to stderr."""
     from . import validate_file
 
-    register, problems = validate_file(data_path(args), today=args.today)
+    register, problems = validate_file(data_path(args), today=args.today, compact=True)
     if register is None:
         print_problems(problems, sys.stderr)
         return None

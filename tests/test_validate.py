@@ -115,3 +115,12 @@ def test_readme_lists_every_problem_code():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for code in CATALOGUE:
         assert f"| `{code}` |" in readme, code
+
+
+def test_a_compacted_model_is_the_same_model(small_file, monkeypatch):
+    """validate_file(compact=True) rebuilds large models in fresh memory; the result must not change."""
+    monkeypatch.setattr(monitor, "_COMPACT_FROM", 1)
+    plain = monitor.validate_file(INVALID / "missing-source.yaml", today=TODAY)
+    compacted = monitor.validate_file(INVALID / "missing-source.yaml", today=TODAY, compact=True)
+    assert compacted == plain and compacted[0] is not plain[0]
+    assert monitor.validate_file(small_file, today=TODAY, compact=True) == monitor.validate_file(small_file, today=TODAY)
