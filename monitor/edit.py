@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import hashlib
 import json
 import os
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 from .load import YList, YMap, parse_text
 from .problems import ERROR, DataError, Problem
-from .validate import did_you_mean, validate_loaded
+from .validate import status_hint, validate_loaded
 
 _PLAIN_SAFE = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*\Z")
 _NOT_PLAIN = {"null", "Null", "NULL", "~", ""}
@@ -147,10 +148,8 @@ def _check_arguments(shown: str, history: YList, entry: dict, sources: list[str]
     problems = []
     line, column = history.pos
     if entry["status"] not in STATUS_NAMES:
-        near = re.sub(r"[\s_]+", "-", entry["status"].lower())
-        guess = f"did you mean '{near}'? " if near in STATUS_NAMES else did_you_mean(entry["status"], STATUS_NAMES)
-        problems.append(Problem(shown, line, column, ERROR, "unknown-status", f"--status '{entry['status']}' is not a status",
-                                f"{guess}write one of: {', '.join(STATUS_NAMES)}"))
+        problems.append(Problem(shown, line, column, ERROR, "unknown-status",
+                                f"--status '{entry['status']}' is not a status", status_hint(entry["status"])))
     last = history[-1] if isinstance(history[-1], YMap) else {}
     last_date = parse_date(str(last.get("date") or ""))
     if last_date and entry["date"] < last_date.isoformat():
@@ -177,7 +176,7 @@ def _find_demand(tree: YMap, demand_id: str, shown: str) -> YMap:
             return demand
     at = tree.key_pos.get("demands", (1, 1))
     near = [i for i in ids if isinstance(i, str)]
-    close = ", ".join(__import__("difflib").get_close_matches(demand_id, near, n=3, cutoff=0.5))
+    close = ", ".join(difflib.get_close_matches(demand_id, near, n=3, cutoff=0.5))
     raise DataError([Problem(shown, at[0], at[1], ERROR, "unknown-demand", f"there is no demand with id '{demand_id}'",
                              f"the nearest ids are: {close}" if close else "run 'monitor status' to see the ids")])
 

@@ -47,11 +47,9 @@ class DigestState:
             with self.db:
                 self.db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
-            from .settings import SettingsError
+            from .settings import state_folder_error
 
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise SettingsError(f"the state folder {self.path.parent} cannot be used ({reason}) — set state in "
-                                "monitor.toml or MONITOR_STATE to a folder you can write") from None
+            raise state_folder_error(self.path.parent, getattr(exc, "strerror", None) or str(exc)) from None
 
     def close(self) -> None:
         self.db.close()

@@ -59,10 +59,9 @@ def make_scheduler(settings):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            from .settings import SettingsError
+            from .settings import state_folder_error
 
-            raise SettingsError(f"the state folder {folder} cannot be used ({exc.strerror or exc}) — set state in "
-                                "monitor.toml or MONITOR_STATE to a folder you can write") from None
+            raise state_folder_error(folder, exc.strerror or str(exc)) from None
     try:
         store = SQLAlchemyJobStore(url=settings.jobstore, tablename=JOB_TABLE)
     except Exception as exc:  # SQLAlchemy's errors for a bad address or a missing driver

@@ -18,6 +18,12 @@ DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+def state_folder_error(folder, reason: str) -> "SettingsError":
+    """The one message for a state folder that cannot be created or written."""
+    return SettingsError(f"the state folder {folder} cannot be used ({reason}) — set state in monitor.toml or "
+                         "MONITOR_STATE to a folder you can write")
+
+
 class SettingsError(Exception):
     """A setting is missing or wrong; the message says which, where it came from, and what to write."""
 

@@ -44,6 +44,13 @@ def did_you_mean(word: str, choices) -> str:
     return f"did you mean '{close[0]}'? " if close else ""
 
 
+def status_hint(word: str) -> str:
+    """What to write instead of an unknown status: 'did you mean ...?' where close, then the six statuses."""
+    near = re.sub(r"[\s_]+", "-", word.strip().lower())
+    guess = f"did you mean '{near}'? " if near in STATUS_NAMES else did_you_mean(word.strip().lower(), STATUS_NAMES)
+    return f"{guess}write one of: {', '.join(STATUS_NAMES)}"
+
+
 def parse_date(value: str) -> dt.date | None:
     """A YYYY-MM-DD date, or None when the text is not a real date."""
     match = DATE_PATTERN.match(value.strip())
@@ -357,10 +364,7 @@ class _Checker:
         word = value.strip()
         if word in STATUS_NAMES:
             return Status(word)
-        near = re.sub(r"[\s_]+", "-", word.lower())
-        guess = f"did you mean '{near}'? " if near in STATUS_NAMES else did_you_mean(word.lower(), STATUS_NAMES)
-        self.add(node.value_pos["status"], "unknown-status", f"unknown status '{word}'",
-                 f"{guess}write one of: {', '.join(STATUS_NAMES)}")
+        self.add(node.value_pos["status"], "unknown-status", f"unknown status '{word}'", status_hint(word))
         return None
 
     def check_sources(self, node: YMap) -> list[str] | None:
