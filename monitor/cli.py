@@ -125,9 +125,17 @@ def load_or_report(args):
     return register
 
 
+MAX_SHOWN = 200  # problems printed by one command: a file of errors is fixed from the top, not read in full
+
+
 def print_problems(problems, stream) -> None:
-    for problem in problems:
+    """The first MAX_SHOWN problems, one per line, then how many more there are."""
+    for problem in problems[:MAX_SHOWN]:
         print(problem, file=stream)
+    more = max(getattr(problems, "total", len(problems)), len(problems)) - min(len(problems), MAX_SHOWN)
+    if more > 0:
+        print(f"... and {more:,} more problem{'s' if more != 1 else ''} — fix the ones above first, "
+              "then run monitor validate again", file=stream)
 
 
 def _date_arg(value: str) -> dt.date:
@@ -154,8 +162,8 @@ def cmd_validate(args) -> int:
         except GuardUnavailable as exc:
             raise UsageError(str(exc)) from None
     print_problems(problems, sys.stdout)
-    errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
+    errors = max(sum(p.is_error for p in problems), getattr(problems, "errors", 0))
+    warnings = max(len(problems), getattr(problems, "total", 0)) - errors
     if errors:
         print(f"{data_path(args)}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
         return 1

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import os
+import stat
 from dataclasses import dataclass, field
 
 import yaml
 
-from .problems import ERROR, Problem, hint_for
+from .chars import describe, first_refused, foreign_line_breaks, has_refused, position, visible
+from .problems import ERROR, Findings, Problem, hint_for
 
 try:  # the C parser is 3-4x faster; the pure one gives the same events and marks
     from yaml import CSafeLoader as _Loader
@@ -22,8 +25,10 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 64  # a register is 5 levels deep; deeper nesting is refused before Python's recursion limit
+MAX_REPORTED = 1000  # problems of one kind kept from one file: enough to fix, bounded in memory
 _CORE = "tag:yaml.org,2002:"
-_PLAIN_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+_BLOCK_STYLES = ("|", ">")
 _NULL_WORDS = ("", "~", "null", "Null", "NULL")
 Pos = tuple[int, int]  # 1-based (line, column)
 
@@ -47,12 +52,13 @@ def gc_paused():
 class YMap(dict):
     """A mapping from the file, with the positions of its keys and values."""
 
-    __slots__ = ("pos", "end", "key_pos", "value_pos")
+    __slots__ = ("pos", "end", "last_line", "key_pos", "value_pos")
 
     def __init__(self, pos: Pos, end: Pos):
         super().__init__()
         self.pos = pos
         self.end = end
+        self.last_line = pos[0]  # where its last plain or quoted value ends (a quoted one may end less indented)
         self.key_pos: dict[str, Pos] = {}
         self.value_pos: dict[str, Pos] = {}
 
@@ -60,12 +66,13 @@ class YMap(dict):
 class YList(list):
     """A list from the file, with the position of each item."""
 
-    __slots__ = ("pos", "end", "item_pos")
+    __slots__ = ("pos", "end", "last_line", "item_pos")
 
     def __init__(self, pos: Pos, end: Pos):
         super().__init__()
         self.pos = pos
         self.end = end
+        self.last_line = pos[0]
         self.item_pos: list[Pos] = []
 
 
@@ -83,15 +90,60 @@ def read_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES, sh
     """Read and parse a data file; never raises for a bad or missing file."""
     shown = shown_as or str(path)
     try:
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            return Loaded(shown, problems=[_problem(shown, 1, 1, "file-too-large",
-                                                    f"the file is {size:,} bytes, more than the limit of {max_bytes:,}")])
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as exc:
-        return Loaded(shown, problems=[_problem(shown, 1, 1, "file-missing", f"cannot read the file ({exc.strerror})")])
+        data = read_bounded(path, max_bytes)
+    except FileProblem as exc:
+        return Loaded(shown, problems=[_problem(shown, 1, 1, exc.code, exc.message)])
     return parse_bytes(data, shown, max_bytes=max_bytes)
+
+
+class FileProblem(Exception):
+    """The file cannot be read as a data file at all (missing, not a regular file, too large)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def read_bounded(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`; FileProblem otherwise, at once (never blocks on a FIFO)."""
+    try:
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer for ever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise FileProblem("file-missing", f"cannot read the file ({exc.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise FileProblem("not-a-file", f"this is {_kind(info.st_mode)}, not a file")
+        if info.st_size > max_bytes:
+            raise FileProblem("file-too-large", f"the file is {info.st_size:,} bytes, more than the limit of "
+                                                f"{max_bytes:,}")
+        chunks, size = [], 0
+        while size <= max_bytes:  # the file may grow while we read it: never read more than the limit
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:
+            raise FileProblem("file-too-large", f"the file is more than the limit of {max_bytes:,} bytes")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise FileProblem("file-missing", f"cannot read the file ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 def parse_bytes(data: bytes, path: str = "demands.yaml", *, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
@@ -114,6 +166,12 @@ def parse_text(text: str, path: str = "demands.yaml") -> Loaded:
     if text.startswith("\ufeff"):
         text = text[1:]
     loaded = Loaded(path, text=text)
+    breaks = [_problem(path, *position(text, offset), "line-break-character",
+                       f"{describe(char)} is in the text here: YAML counts it as a new line, other programs do not")
+              for offset, char in itertools.islice(foreign_line_breaks(text), MAX_REPORTED)]
+    if breaks:  # the parser's lines would not be the lines that editors, git and `monitor update` count
+        loaded.problems.extend(breaks)
+        return loaded
     builder = _Builder(path)
     try:
         with gc_paused():
@@ -127,14 +185,14 @@ def parse_text(text: str, path: str = "demands.yaml") -> Loaded:
         offset = getattr(exc, "position", 0) or 0
         if _Loader.__name__.startswith("C"):  # libyaml counts UTF-8 bytes, the pure reader characters
             offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
-        line, column = _offset_to_pos(text, offset)
+        line, column = position(text, offset)
         char = getattr(exc, "character", None)
         code = ord(char) if isinstance(char, str) and char else char
         what = f"the invisible character U+{code:04X}" if isinstance(code, int) else "an invisible character"
         loaded.problems.append(_problem(path, line, column, "control-character",
                                         f"{what} cannot appear in a YAML file"))
         return loaded
-    loaded.problems.extend(builder.problems)
+    loaded.problems = builder.found.result()
     return loaded
 
 
@@ -153,7 +211,9 @@ class _Builder:
 
     def __init__(self, path: str):
         self.path = path
-        self.problems: list[Problem] = []
+        self.found = Findings()
+        self.depth = 0
+        self.last_line = 1  # the line on which the last flow (plain or quoted) scalar ends
 
     def stream(self, events):
         it = iter(events)
@@ -164,7 +224,7 @@ class _Builder:
                 documents += 1
                 if documents > 1:
                     line, column = _pos(event.start_mark)
-                    self.problems.append(Problem(self.path, line, column, ERROR, "syntax",
+                    self.found.add(Problem(self.path, line, column, ERROR, "syntax",
                                                  "a second document starts here ('---')",
                                                  "keep one document: remove the '---' line and what follows, "
                                                  "or merge it into the lists above"))
@@ -174,40 +234,57 @@ class _Builder:
                 tree = self.node(next(it), it)
         return tree
 
-    def refuse(self, event) -> bool:
-        """Record a problem for an anchor or an explicit tag on this event; True when there was one."""
-        refused = False
+    def refuse(self, event) -> None:
+        """Record a problem for an anchor or an explicit tag (any tag, `!!str` included) on this event."""
+        line, column = _pos(event.start_mark)
         if event.anchor is not None:
-            line, column = _pos(event.start_mark)
-            self.problems.append(_problem(self.path, line, column, "alias-not-allowed",
+            self.found.add(_problem(self.path, line, column, "alias-not-allowed",
                                           f"the anchor '&{event.anchor}' is not allowed (nor are aliases)"))
-            refused = True
-        tag = event.tag
-        if tag is not None and tag != "!" and tag not in _PLAIN_TAGS:
+        if event.tag is not None:
+            self.found.add(_problem(self.path, line, column, "tag-not-allowed",
+                                          f"the tag '{event.tag.replace(_CORE, '!!')}' is not allowed"))
+
+    def scalar(self, event) -> str | None:
+        """A scalar's text (None for an empty value); a tag, an anchor or a control character is a problem."""
+        if event.anchor is not None or event.tag is not None:
+            self.refuse(event)
+            return None
+        value = event.value
+        if event.style not in _BLOCK_STYLES:  # a block scalar's end mark is on the line after it
+            self.last_line = event.end_mark.line + 1
+        if has_refused(value):
+            index, char = first_refused(value)
             line, column = _pos(event.start_mark)
-            self.problems.append(_problem(self.path, line, column, "tag-not-allowed",
-                                          f"the tag '{tag.replace(_CORE, '!!')}' is not allowed"))
-            refused = True
-        return refused
+            self.found.add(_problem(self.path, line, column, "control-character",
+                                          f"this text contains {describe(char)} (written as the escape "
+                                          f"{visible(char)} or similar)"))
+            return None
+        return None if event.implicit[0] and value in _NULL_WORDS else value
 
     def node(self, event, it):
         kind = event.__class__
         if kind is _ScalarEvent:
-            if (event.anchor is not None or event.tag is not None) and self.refuse(event):
-                return None
-            value = event.value
-            return None if event.implicit[0] and value in _NULL_WORDS else value
+            return self.scalar(event)
         if kind is _AliasEvent:
             line, column = _pos(event.start_mark)
-            self.problems.append(_problem(self.path, line, column, "alias-not-allowed",
+            self.found.add(_problem(self.path, line, column, "alias-not-allowed",
                                           f"the alias '*{event.anchor}' is not allowed"))
             return None
-        refused = (event.anchor is not None or event.tag is not None) and self.refuse(event)
         start = event.start_mark
+        if self.depth >= MAX_DEPTH:
+            self.found.add(_problem(self.path, start.line + 1, start.column + 1, "too-deep",
+                                          f"the lists and blocks here are nested more than {MAX_DEPTH} levels deep"))
+            _skip_subtree(it)
+            return None
+        refused = event.anchor is not None or event.tag is not None
+        if refused:
+            self.refuse(event)
+        self.depth += 1
         if kind is _SequenceStart:
             built = self.sequence((start.line + 1, start.column + 1), it)
         else:
             built = self.mapping((start.line + 1, start.column + 1), it)
+        self.depth -= 1
         return None if refused else built
 
     def sequence(self, pos: Pos, it) -> YList:
@@ -219,14 +296,11 @@ class _Builder:
             if kind is _SequenceEnd:
                 mark = event.end_mark
                 seq.end = (mark.line + 1, mark.column + 1)
+                seq.last_line = self.last_line
                 return seq
             mark = event.start_mark
             item_pos.append((mark.line + 1, mark.column + 1))
-            if kind is _ScalarEvent and event.anchor is None and event.tag is None:
-                value = event.value
-                append(None if event.implicit[0] and value in _NULL_WORDS else value)
-            else:
-                append(self.node(event, it))
+            append(self.scalar(event) if kind is _ScalarEvent else self.node(event, it))
         return seq
 
     def mapping(self, pos: Pos, it) -> YMap:
@@ -237,41 +311,48 @@ class _Builder:
             if kind is _MappingEnd:
                 mark = key_event.end_mark
                 mapping.end = (mark.line + 1, mark.column + 1)
+                mapping.last_line = self.last_line
                 return mapping
             mark = key_event.start_mark
             key_at = (mark.line + 1, mark.column + 1)
             if kind is not _ScalarEvent:
                 self.node(key_event, it)  # consume the complex key, then its value
                 self.node(next(it), it)
-                self.problems.append(_problem(self.path, *key_at, "not-text", "a key must be a plain word"))
+                self.found.add(_problem(self.path, *key_at, "not-text", "a key must be a plain word"))
                 continue
             value_event = next(it)
-            if key_event.anchor is not None or key_event.tag is not None:
-                self.refuse(key_event)
-            key = key_event.value
+            key = self.scalar(key_event)
+            if key is None:
+                self.node(value_event, it)
+                continue
             if key in mapping:
                 self.node(value_event, it)
-                self.problems.append(_problem(self.path, *key_at, "duplicate-key",
+                self.found.add(_problem(self.path, *key_at, "duplicate-key",
                                               f"'{key}' appears twice in this block (first on line {key_pos[key][0]})"))
                 continue
             key_pos[key] = key_at
             mark = value_event.start_mark
             value_pos[key] = (mark.line + 1, mark.column + 1)
-            if value_event.__class__ is _ScalarEvent and value_event.anchor is None and value_event.tag is None:
-                value = value_event.value
-                mapping[key] = None if value_event.implicit[0] and value in _NULL_WORDS else value
-            else:
-                mapping[key] = self.node(value_event, it)
+            mapping[key] = self.scalar(value_event) if value_event.__class__ is _ScalarEvent \
+                else self.node(value_event, it)
         return mapping
+
+
+def _skip_subtree(it) -> None:
+    """Consume the events of a list or block whose start was just read, without recursion."""
+    level = 1
+    for event in it:
+        kind = event.__class__
+        if kind is _SequenceStart or kind is _MappingStart:
+            level += 1
+        elif kind is _SequenceEnd or kind is _MappingEnd:
+            level -= 1
+            if level == 0:
+                return
 
 
 def _pos(mark) -> Pos:
     return mark.line + 1, mark.column + 1
-
-
-def _offset_to_pos(text: str, offset: int) -> Pos:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _syntax_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:

@@ -6,6 +6,7 @@ keeps the two in step.
 """
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 ERROR = "error"
@@ -40,15 +41,88 @@ def format_problem(problem: Problem) -> str:
     return text
 
 
-def sort_problems(problems: list[Problem]) -> list[Problem]:
-    """Problems in file order (line, then column), duplicates removed."""
+def sort_problems(problems: list[Problem]) -> "ProblemList":
+    """Problems in file order (line, then column), duplicates removed; keeps the totals of a ProblemList."""
     seen: set[Problem] = set()
     unique = []
     for p in problems:
         if p not in seen:
             seen.add(p)
             unique.append(p)
-    return sorted(unique, key=lambda p: (p.path, p.line, p.column))
+    unique.sort(key=lambda p: (p.path, p.line, p.column))
+    result = ProblemList(unique)
+    result.total = max(len(unique), getattr(problems, "total", 0))
+    result.errors = max(sum(p.is_error for p in unique), getattr(problems, "errors", 0))
+    return result
+
+
+MAX_KEPT = 1000  # problems kept from one check; enough to fix a file, bounded for a file of nothing but errors
+
+
+class ProblemList(list):
+    """Problems in file order. `total` and `errors` count every problem found, also those beyond MAX_KEPT."""
+
+    total: int = 0
+    errors: int = 0
+
+    @property
+    def warnings(self) -> int:
+        return self.total - self.errors
+
+    @property
+    def not_kept(self) -> int:
+        return self.total - len(self)
+
+
+class Findings:
+    """Collects problems, keeping the MAX_KEPT first by position and counting the rest (bounded memory and time)."""
+
+    def __init__(self, limit: int = MAX_KEPT):
+        self.limit = limit
+        self._heap: list = []  # (-line, -column, -seq, problem): the root is the last kept problem in file order
+        self._seq = 0
+        self._kept: set[Problem] = set()
+        self.total = 0
+        self.errors = 0
+
+    def wants(self, line: int, column: int) -> bool:
+        """False when a problem here would not be kept: callers skip building costly hints for it."""
+        heap = self._heap
+        return len(heap) < self.limit or (line, column) < (-heap[0][0], -heap[0][1])
+
+    def count(self, severity: str) -> None:
+        """Count a problem that `wants` said would not be kept, without building it."""
+        self.total += 1
+        self.errors += severity == ERROR
+
+    def add(self, problem: Problem) -> None:
+        if problem in self._kept:
+            return
+        self.total += 1
+        self.errors += problem.severity == ERROR
+        self._seq += 1
+        item = (-problem.line, -problem.column, -self._seq, problem)
+        if len(self._heap) < self.limit:
+            heapq.heappush(self._heap, item)
+        elif item[:3] > self._heap[0][:3]:
+            self._kept.discard(heapq.heapreplace(self._heap, item)[3])
+        else:
+            return
+        self._kept.add(problem)
+
+    def absorb(self, problems: list[Problem]) -> None:
+        """Add problems found earlier, counting those of a ProblemList that were not kept then."""
+        for problem in problems:
+            self.add(problem)
+        if isinstance(problems, ProblemList):
+            self.total += problems.total - len(problems)
+            self.errors += problems.errors - sum(p.is_error for p in problems)
+
+    def result(self) -> ProblemList:
+        """The kept problems in file order, with the totals."""
+        result = sort_problems([item[3] for item in sorted(self._heap, reverse=True)])
+        result.total, result.errors = self.total, self.errors
+        return result
 
 
 class DataError(Exception):
@@ -64,7 +138,13 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "file-missing": (ERROR, "the data file does not exist or cannot be read", "check the path, or pass --file"),
     "file-too-large": (ERROR, "the file is larger than the limit", "keep it under 20 MB: move older resolutions into a second file"),
     "not-utf8": (ERROR, "the file is not UTF-8 text", "save it as UTF-8 in your editor"),
-    "control-character": (ERROR, "an invisible control character is in the text", "delete it and retype the text"),
+    "not-a-file": (ERROR, "the data file is a folder, a named pipe or a device", "give the path of a .yaml file"),
+    "control-character": (ERROR, "an invisible control character is in the text (raw or as an escape like \\e)",
+                          "delete it and retype the text"),
+    "line-break-character": (ERROR, "a line break other than the usual one (a lone CR, NEL, U+2028 or U+2029), "
+                             "usually pasted from a web page or a PDF",
+                             "delete the invisible character, or retype the text around it"),
+    "too-deep": (ERROR, "lists and blocks nested more than 64 levels deep", "a register needs at most 5 levels"),
     "tab-indent": (ERROR, "a tab is used for indentation", "indent with spaces only"),
     "syntax": (ERROR, "the YAML cannot be read (indentation, a missing colon, an unclosed quote)",
                "line the key up with the keys above it, and close quotes"),

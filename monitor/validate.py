@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from .load import Loaded, Pos, YList, YMap, gc_paused
 from .model import STATUS_NAMES, Demand, Entry, Register, Resolution, Status
-from .problems import ERROR, WARNING, Problem, hint_for, sort_problems
+from .problems import ERROR, WARNING, Findings, Problem, ProblemList, hint_for
 
 TOP_KEYS = {"topics": False, "resolutions": True, "demands": True}
 RESOLUTION_KEYS = {"id": True, "title": True, "adopted": True, "reference": False, "procedure": False, "url": False}
@@ -24,23 +24,28 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 DATE_PATTERN = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
 
 
-def validate_loaded(loaded: Loaded, *, today: dt.date | None = None) -> tuple[Register | None, list[Problem]]:
-    """Check a loaded file; return the model (None if any error) and all problems sorted by position."""
+def validate_loaded(loaded: Loaded, *, today: dt.date | None = None) -> tuple[Register | None, ProblemList]:
+    """Check a loaded file; return the model (None if any error) and the problems sorted by position.
+
+    A file of nothing but errors keeps the first MAX_KEPT problems (the list's `total` counts all of them).
+    """
     checker = _Checker(loaded.path, today or dt.date.today())
-    problems = list(loaded.problems)
+    checker.found.absorb(loaded.problems)
     register = None
-    if not any(p.is_error for p in problems):
+    if not checker.found.errors:
         with gc_paused():
             register = checker.check_file(loaded.tree)
-        problems.extend(checker.problems)
-        if any(p.is_error for p in checker.problems):
+        if checker.found.errors:
             register = None
-    return register, sort_problems(problems)
+    return register, checker.found.result()
 
 
 def did_you_mean(word: str, choices) -> str:
     """`did you mean 'x'? ` when one choice is close to `word`, else ''."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return _did_you_mean(difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6))
+
+
+def _did_you_mean(close: list[str]) -> str:
     return f"did you mean '{close[0]}'? " if close else ""
 
 
@@ -83,13 +88,20 @@ class _Checker:
     def __init__(self, path: str, today: dt.date):
         self.path = path
         self.today = today
-        self.problems: list[Problem] = []
+        self.found = Findings()
         self.rejected_ids: set[str] = set()  # ids reported as bad; references to them are not reported again
 
     # -- reporting ---------------------------------------------------------------------------------------------
     def add(self, at: Pos, code: str, message: str, hint: str | None = None, severity: str = ERROR) -> None:
-        self.problems.append(Problem(self.path, at[0], at[1], severity, code, message,
-                                     hint_for(code) if hint is None else hint))
+        if not self.found.wants(*at):
+            self.found.count(severity)
+            return
+        self.found.add(Problem(self.path, at[0], at[1], severity, code, message,
+                               hint_for(code) if hint is None else hint))
+
+    def wants(self, at: Pos) -> bool:
+        """False once enough earlier problems are kept: skip the costly hint, count the problem."""
+        return self.found.wants(*at)
 
     # -- shapes --------------------------------------------------------------------------------------------------
     def check_keys(self, mapping: YMap, allowed: dict[str, bool], what: str) -> None:
@@ -102,10 +114,11 @@ class _Checker:
         misspelt = set()
         for key in mapping:
             if key not in allowed:
-                guess = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+                at = mapping.key_pos[key]
+                guess = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6) if self.wants(at) else []
                 misspelt.update(guess)
-                self.add(mapping.key_pos[key], "unknown-key", f"{what} has no key '{key}'",
-                         f"{did_you_mean(key, allowed)}the keys are: {', '.join(allowed)}")
+                self.add(at, "unknown-key", f"{what} has no key '{key}'",
+                         f"{_did_you_mean(guess)}the keys are: {', '.join(allowed)}")
         for key in missing:
             if key not in misspelt:  # a misspelt key is reported once, where it stands
                 self.add(mapping.pos, "missing-key", f"{what} is missing '{key}'", f"add '{key}: ...' to it")
