@@ -8,6 +8,7 @@ U+2029, so those are refused in data files, and then the parser and the splicer 
 from __future__ import annotations
 
 import re
+from array import array
 
 # C0 controls except tab and line feed, DEL, C1 controls (NEL among them), and the Unicode line and paragraph
 # separators. Tab and LF are ordinary in multi-line text (a `|` block, a quoted "\n").
@@ -43,9 +44,9 @@ def foreign_line_breaks(text: str):
         yield match.start(), match.group()
 
 
-def line_starts(text: str) -> list[int]:
+def line_starts(text: str) -> array:
     """The offset at which each line starts: the one definition of a line (LF-terminated; CRLF ends at its LF)."""
-    starts = [0]
+    starts = array("q", [0])
     find, at = text.find, text.find("\n")
     while at != -1:
         starts.append(at + 1)

@@ -10,15 +10,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import hashlib
 import json
 import os
 import re
-from array import array
+import stat
 from dataclasses import dataclass
 
+from .chars import describe, first_refused, line_starts, visible
 from .load import YList, YMap, parse_text
-from .problems import ERROR, DataError, Problem
+from .problems import ERROR, DataError, Problem, hint_for
+from .proof import Intent, compare, expect
+from .store import FileState
 from .validate import status_hint, validate_loaded
 
 _PLAIN_SAFE = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*\Z")
@@ -32,24 +34,24 @@ class EditConflict(Exception):
 
 @dataclass(frozen=True)
 class Source:
-    """The file as read: its text, a fingerprint of its bytes, and what is needed to write it back in the same form."""
+    """The file as read: its text with its own line endings, and what is needed to write it back in the same form."""
 
-    digest: bytes      # SHA-256 of the bytes read, to notice another program's save (the bytes themselves can go)
-    text: str          # with "\n" line ends and no BOM, as the loader sees it
+    state: FileState   # to notice another program's save before ours lands
+    text: str          # without the BOM; each line keeps its own ending (LF or CRLF)
     bom: bool
-    newline: str
+    newline: str       # the file's dominant line ending, for the lines we add
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "Source":
+    def from_bytes(cls, data: bytes, info: os.stat_result) -> "Source":
         bom = data.startswith(b"\xef\xbb\xbf")
         text = data.decode("utf-8-sig")
-        newline = "\r\n" if "\r\n" in text else "\n"
-        return cls(hashlib.sha256(data).digest(), text.replace("\r\n", "\n"), bom, newline)
+        crlf = text.count("\r\n")
+        newline = "\r\n" if crlf > text.count("\n") - crlf else "\n"
+        return cls(FileState.of(info, data), text, bom, newline)
 
     def encode(self, text: str) -> bytes:
-        """The edited text in the file's own form (BOM, line endings)."""
-        out = text.replace("\n", self.newline).encode("utf-8")
-        return (b"\xef\xbb\xbf" if self.bom else b"") + out
+        """The edited text in the file's own form (BOM)."""
+        return (b"\xef\xbb\xbf" if self.bom else b"") + text.encode("utf-8")
 
 
 def scalar(value: str) -> str:
@@ -66,16 +68,20 @@ def add_entry(path: str | os.PathLike, demand_id: str, *, status: str, date: dt.
               sources: list[str], today: dt.date | None = None) -> str:
     """Append one history entry to a demand; returns a one-line summary. DataError when the result is invalid."""
     entry = {"date": date.isoformat(), "status": status, "note": " ".join(note.split())}
+    if sources:
+        entry["sources"] = list(sources)
 
-    def splice(source: Source, tree: YMap, shown: str) -> str:
-        demand = _find_demand(tree, demand_id, shown)
+    def splice(source: Source, tree: YMap, shown: str) -> tuple[str, Intent]:
+        index, demand = _find_demand(tree, demand_id, shown)
         history = demand.get("history")
         if not isinstance(history, YList) or not history:
             raise DataError([Problem(shown, demand.pos[0], demand.pos[1], ERROR, "empty-history",
                                      f"demand '{demand_id}' has no history list to add to",
                                      "add the history by hand first")])
         _check_arguments(shown, history, entry, sources)
-        return insert_item(source.text, history, entry, sources)
+        fields = {k: v for k, v in entry.items() if k != "sources"}
+        text = insert_item(source.text, history, fields, sources, newline=source.newline)
+        return text, Intent(("demands", index, "history"), entry)
 
     return _edit(path, splice, today, f"added to {demand_id}: {date.isoformat()} {status}")
 
@@ -83,7 +89,7 @@ def add_entry(path: str | os.PathLike, demand_id: str, *, status: str, date: dt.
 def add_demand(path: str | os.PathLike, fields: dict, *, today: dt.date | None = None) -> str:
     """Append one demand, with a first `pending` entry on its resolution's adoption date."""
 
-    def splice(source: Source, tree: YMap, shown: str) -> str:
+    def splice(source: Source, tree: YMap, shown: str) -> tuple[str, Intent]:
         demands = tree.get("demands")
         if not isinstance(demands, YList) or not demands:
             raise DataError([Problem(shown, 1, 1, ERROR, "not-a-list", "the file has no demands to add after",
@@ -92,37 +98,46 @@ def add_demand(path: str | os.PathLike, fields: dict, *, today: dt.date | None =
         item = {k: fields[k] for k in ("id", "resolution", "paragraph", "addressee", "topic", "person", "demand",
                                       "text", "quoted_from") if fields.get(k)}
         item["repeats"] = list(fields.get("repeats") or [])
+        _check_options(shown, demands.pos, item)
         first = {"date": adopted or (today or dt.date.today()).isoformat(), "status": "pending",
                  "note": "Demanded by the resolution."}
-        return insert_item(source.text, demands, item, None, history=first)
+        text = insert_item(source.text, demands, item, None, history=first, newline=source.newline)
+        return text, Intent(("demands",), {**item, "history": [first]})
 
     return _edit(path, splice, today, f"added demand {fields.get('id')}")
 
 
 def _edit(path, splice, today, summary: str) -> str:
-    from .store import file_lock, write_atomic
+    """Read under the lock, splice, prove the result is the old file plus the intended change, then write."""
+    from .load import FileProblem, parse_bytes, read_regular
+    from .store import FileChanged, file_lock, replace_if_unchanged
 
     shown = str(path)
-    with file_lock(path):
+    _check_writable(path, shown)
+    try:
+        lock = file_lock(path)
+        lock.__enter__()
+    except OSError as exc:  # a read-only folder, a full disk: the lock file cannot be made
+        raise DataError([_cannot_write(shown, f"the lock file beside it cannot be created ({exc.strerror})")]) from None
+    try:
         try:
-            with open(path, "rb") as handle:
-                source = Source.from_bytes(handle.read())
-        except OSError as exc:
-            raise DataError([Problem(shown, 1, 1, ERROR, "file-missing", f"cannot read the file ({exc.strerror})",
-                                     "check the path, or pass --file")]) from None
+            data, info = read_regular(path)
+        except FileProblem as exc:
+            raise DataError([Problem(shown, 1, 1, ERROR, exc.code, exc.message, hint_for(exc.code))]) from None
+        try:
+            source = Source.from_bytes(data, info)
         except UnicodeDecodeError:
-            source = None
-        if source is None:
-            from . import validate_file
-
-            raise DataError(validate_file(path, shown_as=shown)[1])
+            raise DataError(parse_bytes(data, shown).problems) from None
+        del data
         loaded = parse_text(source.text, shown)
         if any(p.is_error for p in loaded.problems) or not isinstance(loaded.tree, YMap):
             raise DataError(validate_loaded(loaded, today=today)[1])
-        new_text = splice(source, loaded.tree, shown)
+        new_text, intent = splice(source, loaded.tree, shown)
+        expected = expect(loaded.tree, intent)
         # The old tree and text go before the new tree is built (at 10,000 demands: about 200 MB and 31 MB).
         loaded, source = None, dataclasses.replace(source, text="")
-        new_register, problems = validate_loaded(parse_text(new_text, shown), today=today)
+        new_loaded = parse_text(new_text, shown)
+        new_register, problems = validate_loaded(new_loaded, today=today)
         if new_register is None:
             # Validating only the result halves the work of an update (profiled at 10,000 demands); when it fails,
             # problems the file already had are reported against the file as it is, not as it would have been.
@@ -132,12 +147,55 @@ def _edit(path, splice, today, summary: str) -> str:
             if any(p.is_error for p in old_problems):
                 raise DataError(old_problems)
             raise DataError([p for p in problems if p.is_error])
-        with open(path, "rb") as handle:
-            if hashlib.sha256(handle.read()).digest() != source.digest:
-                raise EditConflict(f"{shown} was changed by another program while monitor was updating it; "
-                                   "nothing was written — save your editor's changes, then run the command again")
-        write_atomic(path, source.encode(new_text))
+        del new_register
+        difference = compare(expected, new_loaded.tree)
+        if difference is not None:
+            raise DataError([Problem(shown, difference.line, 1, ERROR, "unsafe-edit",
+                                     f"the change would also have altered {difference.what}, near this line",
+                                     hint_for("unsafe-edit"))])
+        new_loaded = None
+        try:
+            replace_if_unchanged(path, source.encode(new_text), source.state)
+        except FileChanged as exc:
+            kept = f"; the other program's version is kept as {exc.kept_copy}" if exc.kept_copy else ""
+            raise EditConflict(f"{shown} was changed by another program (an editor saving it?) while monitor was "
+                               f"updating it; nothing of this command was written{kept} — save your editor's "
+                               "changes, then run the command again") from None
+        except OSError as exc:  # a full disk, a folder that became read-only
+            raise DataError([_cannot_write(shown, f"it cannot be written ({exc.strerror})")]) from None
+    finally:
+        lock.__exit__(None, None, None)
     return summary
+
+
+def _check_writable(path, shown: str) -> None:
+    """Refuse, before any work, a file that is read-only (mode bits checked too: root may write anything)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return  # reading it says why
+    if stat.S_ISREG(info.st_mode) and (not info.st_mode & 0o222 or not os.access(path, os.W_OK)):
+        raise DataError([Problem(shown, 1, 1, ERROR, "read-only",
+                                 f"the file is read-only (permissions {stat.filemode(info.st_mode)})",
+                                 hint_for("read-only"))])
+
+
+def _cannot_write(shown: str, why: str) -> Problem:
+    return Problem(shown, 1, 1, ERROR, "cannot-write", why, hint_for("cannot-write"))
+
+
+def _check_options(shown: str, at, values: dict) -> None:
+    """Refuse option values holding a control character or bytes that are not UTF-8 (the one rule for text)."""
+    problems = []
+    for key, value in values.items():
+        for text in value if isinstance(value, list) else [value]:
+            found = first_refused(text) if isinstance(text, str) else None
+            if found:
+                problems.append(Problem(shown, at[0], at[1], ERROR, "control-character",
+                                        f"--{key.replace('_', '-')} contains {describe(found[1])}: "
+                                        f"{visible(text[:60])}", hint_for("control-character")))
+    if problems:
+        raise DataError(problems)
 
 
 def _check_arguments(shown: str, history: YList, entry: dict, sources: list[str]) -> None:
@@ -145,6 +203,7 @@ def _check_arguments(shown: str, history: YList, entry: dict, sources: list[str]
     from .model import STATUS_NAMES
     from .validate import is_web_address, parse_date
 
+    _check_options(shown, history.pos, {"status": entry["status"], "note": entry["note"], "source": sources})
     problems = []
     line, column = history.pos
     if entry["status"] not in STATUS_NAMES:
@@ -168,14 +227,14 @@ def _check_arguments(shown: str, history: YList, entry: dict, sources: list[str]
         raise DataError(problems)
 
 
-def _find_demand(tree: YMap, demand_id: str, shown: str) -> YMap:
+def _find_demand(tree: YMap, demand_id: str, shown: str) -> tuple[int, YMap]:
+    """The demand with this id and its index in `demands`; DataError naming the nearest ids otherwise."""
     demands = tree.get("demands") or []
-    ids = [d.get("id") for d in demands if isinstance(d, YMap)]
-    for demand in demands:
+    for index, demand in enumerate(demands):
         if isinstance(demand, YMap) and demand.get("id") == demand_id:
-            return demand
+            return index, demand
     at = tree.key_pos.get("demands", (1, 1))
-    near = [i for i in ids if isinstance(i, str)]
+    near = [d.get("id") for d in demands if isinstance(d, YMap) and isinstance(d.get("id"), str)]
     close = ", ".join(difflib.get_close_matches(demand_id, near, n=3, cutoff=0.5))
     raise DataError([Problem(shown, at[0], at[1], ERROR, "unknown-demand", f"there is no demand with id '{demand_id}'",
                              f"the nearest ids are: {close}" if close else "run 'monitor status' to see the ids")])
@@ -188,8 +247,12 @@ def _adoption_date(tree: YMap, resolution_id: str) -> str | None:
     return None
 
 
-def insert_item(text: str, seq: YList, item: dict, sources: list[str] | None, history: dict | None = None) -> str:
-    """Insert `item` as a new last element of the block or flow list `seq`, laid out like its last element."""
+def insert_item(text: str, seq: YList, item: dict, sources: list[str] | None, history: dict | None = None,
+                newline: str = "\n") -> str:
+    """Insert `item` as a new last element of the block or flow list `seq`, laid out like its last element.
+
+    The new lines end with `newline`; no existing line changes, its ending included.
+    """
     lines = _Lines(text)
     last_line, last_col = seq.item_pos[-1]
     start = lines[last_line - 1]
@@ -216,24 +279,26 @@ def insert_item(text: str, seq: YList, item: dict, sources: list[str] | None, hi
             new.extend(f"{key_indent}  - {scalar(s)}" for s in sources)
     if history is not None:
         new.append(f"{key_indent}history:")
-        new.append(f"{key_indent}  - " + f"\n{key_indent}    ".join(f"{k}: {scalar(v)}" for k, v in history.items()))
-    end = _last_line_of_item(lines, last_line, len(key_indent))
+        new.append(f"{key_indent}  - " + f"{newline}{key_indent}    ".join(f"{k}: {scalar(v)}"
+                                                                     for k, v in history.items()))
+    last_item = seq[-1]
+    content_end = last_item.last_line if isinstance(last_item, (YMap, YList)) else last_line
+    end = _last_line_of_item(lines, last_line, len(key_indent), content_end)
     if end < len(lines):
         cut = lines.starts[end]  # the start of the line after the item
-        return text[:cut] + "\n".join(new) + "\n" + text[cut:]
-    return text + "\n" + "\n".join(new)  # the item ends the file, on a line without a newline
+        return text[:cut] + newline.join(new) + newline + text[cut:]
+    return text + newline + newline.join(new)  # the item ends the file, on a line without a line ending
 
 
 class _Lines:
-    """The text's lines by number, without splitting it (600,000 line strings at 10,000 demands, about 60 MB)."""
+    """The text's lines by number (as chars.line_starts counts them), without their endings, without splitting it.
+
+    Not split: 600,000 line strings at 10,000 demands would take about 60 MB.
+    """
 
     def __init__(self, text: str):
         self.text = text
-        self.starts = array("q", [0])
-        find, at = text.find, text.find("\n")
-        while at != -1:
-            self.starts.append(at + 1)
-            at = find("\n", at + 1)
+        self.starts = line_starts(text)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -241,17 +306,21 @@ class _Lines:
     def __getitem__(self, index: int) -> str:
         start = self.starts[index]
         end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
+        if end > start and self.text[end - 1] == "\r":  # CRLF: the CR belongs to the ending
+            end -= 1
         return self.text[start:end]
 
 
-def _last_line_of_item(lines: "_Lines", first: int, key_col: int) -> int:
+def _last_line_of_item(lines: "_Lines", first: int, key_col: int, content_end: int) -> int:
     """The 1-based number of the last line that belongs to the item starting on line `first`.
 
-    An item goes on while lines are blank, or indented at least as deep as its keys; its last line is the last
-    such line that is not blank and not a comment shallower than its keys (that comment introduces what follows).
+    Every line up to `content_end` (where the parser saw its last plain or quoted value end: a quoted note may go
+    on at a shallower indent) belongs to it. After that, an item goes on while lines are blank, or indented at
+    least as deep as its keys; its last line is the last such line that is not blank and not a comment
+    shallower than its keys (that comment introduces what follows).
     """
-    last = first
-    for number in range(first + 1, len(lines) + 1):
+    last = max(first, content_end)
+    for number in range(last + 1, len(lines) + 1):
         line = lines[number - 1]
         stripped = line.lstrip(" ")
         indent = len(line) - len(stripped)

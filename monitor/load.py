@@ -106,6 +106,11 @@ class FileProblem(Exception):
 
 def read_bounded(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of a regular file of at most `max_bytes`; FileProblem otherwise, at once (never blocks on a FIFO)."""
+    return read_regular(path, max_bytes)[0]
+
+
+def read_regular(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, os.stat_result]:
+    """`read_bounded`, with the file's status as it was when read (to notice a later change by another program)."""
     try:
         # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer for ever.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
@@ -127,7 +132,7 @@ def read_bounded(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) ->
             size += len(chunk)
         if size > max_bytes:
             raise FileProblem("file-too-large", f"the file is more than the limit of {max_bytes:,} bytes")
-        return b"".join(chunks)
+        return b"".join(chunks), info
     except OSError as exc:
         raise FileProblem("file-missing", f"cannot read the file ({exc.strerror})") from None
     finally:

@@ -35,10 +35,12 @@ class Problem:
 
 def format_problem(problem: Problem) -> str:
     """`PATH:LINE:COLUMN: severity: message — hint`, the form editors and CI logs understand."""
+    from .chars import visible
+
     text = f"{problem.path}:{problem.line}:{problem.column}: {problem.severity}: {problem.message}"
     if problem.hint:
         text += f" — {problem.hint}"
-    return text
+    return visible(text)  # a value quoted in a message may hold what a terminal would act on
 
 
 def sort_problems(problems: list[Problem]) -> "ProblemList":
@@ -179,6 +181,12 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
                         "put it back; to correct it, add a new entry at the end"),
     "history-rewritten": (ERROR, "a committed history entry has been edited or moved (monitor validate --against)",
                           "restore it as it was; to correct it, add a new entry at the end"),
+    "read-only": (ERROR, "`monitor update` or `add` was asked to change a read-only file",
+                  "nothing was written; make the file writable (chmod u+w FILE) if you mean to change it"),
+    "cannot-write": (ERROR, "the file or its folder cannot be written (permissions, a full disk)",
+                     "nothing was written; free some space or fix the folder's permissions, then run it again"),
+    "unsafe-edit": (ERROR, "`monitor update` or `add` could not make the change without altering something else",
+                    "nothing was written; add it in your editor instead, and report the case with the file"),
     "missing-source": (WARNING, "a status change cites no source", "add a `sources:` list with an http(s) address"),
 }
 

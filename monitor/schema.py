@@ -10,7 +10,7 @@ import json
 from .model import STATUS_MEANINGS
 from .validate import DEMAND_KEYS, ENTRY_KEYS, RESOLUTION_KEYS, TOP_KEYS
 
-_ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+_ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80}  # validate.MAX_ID_LENGTH
 _DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
 _URL = {"type": "string", "pattern": "^https?://", "format": "uri"}
 _TEXT = {"type": "string", "minLength": 1}

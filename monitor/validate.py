@@ -20,6 +20,7 @@ RESOLUTION_KEYS = {"id": True, "title": True, "adopted": True, "reference": Fals
 DEMAND_KEYS = {"id": True, "resolution": True, "paragraph": True, "addressee": True, "topic": True, "person": False,
                "demand": True, "text": True, "quoted_from": False, "repeats": False, "history": True}
 ENTRY_KEYS = {"date": True, "status": True, "note": True, "sources": False}
+MAX_ID_LENGTH = 80
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 DATE_PATTERN = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
 
@@ -223,6 +224,11 @@ class _Checker:
             return None
         value = value.strip()
         at = item.value_pos["id"]
+        if len(value) > MAX_ID_LENGTH:  # ids become file names and URLs: keep them well under every limit
+            self.rejected_ids.add(value)
+            self.add(at, "bad-id", f"the {what} id is {len(value)} characters long",
+                     f"use at most {MAX_ID_LENGTH} characters, e.g. {value[:40].strip('-')}")
+            return None
         if not ID_PATTERN.match(value):
             self.rejected_ids.add(value)
             ascii_value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()

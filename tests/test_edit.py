@@ -237,39 +237,57 @@ def test_scalar_reads_back_as_the_same_text(value):
 
 KILL_AT = textwrap.dedent("""
     import datetime, os, signal, sys
-    from monitor import store
     from monitor.edit import add_entry
     path, point = sys.argv[1], sys.argv[2]
 
     def die(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)
 
-    real_fdopen = os.fdopen
+    def is_temp(fd):
+        return os.readlink(f"/proc/self/fd/{fd}").endswith(".tmp")
 
-    class HalfWriter:
-        def __init__(self, handle): self.handle = handle
-        def __enter__(self): return self
-        def __exit__(self, *exc): self.handle.close()
-        def write(self, data):
-            self.handle.write(data[: len(data) // 2]); self.handle.flush(); die()
+    real = {name: getattr(os, name) for name in ("write", "fsync", "chmod", "link", "replace", "unlink")}
+
+    def write(fd, data):
+        if not is_temp(fd):
+            return real["write"](fd, data)
+        if point == "mid-write":
+            real["write"](fd, bytes(data[: len(data) // 2]))
+        die()
+
+    def after(name):  # do the real step, then die
+        def step(*args, **kwargs):
+            real[name](*args, **kwargs)
+            die()
+        return step
 
     patches = {
-        "before-write": lambda: setattr(store.os, "fdopen", lambda *a, **k: die()),
-        "mid-write": lambda: setattr(store.os, "fdopen", lambda *a, **k: HalfWriter(real_fdopen(*a, **k))),
-        "before-fsync": lambda: setattr(store.os, "fsync", die),
-        "before-chmod": lambda: setattr(store.os, "chmod", die),
-        "before-replace": lambda: setattr(store.os, "replace", die),
+        "before-write": ("write", write), "mid-write": ("write", write), "before-fsync": ("fsync", die),
+        "before-chmod": ("chmod", die), "before-link": ("link", die), "before-replace": ("replace", die),
+        "after-replace": ("replace", after("replace")), "before-cleanup": ("unlink", die),
     }
-    patches[point]()
+    name, patch = patches[point]
+    setattr(os, name, patch)
     add_entry(path, "roe-release-2021", status="met", date=datetime.date(2026, 11, 24), note="new",
               sources=["https://example.org/s"], today=datetime.date(2026, 11, 24))
 """)
 
 
-@pytest.mark.parametrize("point", ["before-write", "mid-write", "before-fsync", "before-chmod", "before-replace"])
-def test_sigkill_at_each_step_of_the_write_leaves_the_old_file(small_file, point):
+@pytest.mark.parametrize("point", ["before-write", "mid-write", "before-fsync", "before-chmod", "before-link",
+                                   "before-replace", "after-replace", "before-cleanup"])
+def test_sigkill_at_each_step_of_the_write_leaves_a_whole_version(small_file, point):
+    """Killed at any step, the file is the old version or the new one, whole; at most hidden .tmp files remain."""
     before = small_file.read_bytes()
     child = subprocess.run([sys.executable, "-c", KILL_AT, str(small_file), point], cwd=ROOT, timeout=120)
     assert child.returncode == -signal.SIGKILL
-    assert small_file.read_bytes() == before
-    assert monitor.validate_file(small_file, today=TODAY)[0] is not None
+    register = monitor.validate_file(small_file, today=TODAY)[0]
+    assert register is not None
+    notes = [e.note for e in register.demand("roe-release-2021").history]
+    if point in ("after-replace", "before-cleanup"):
+        assert notes[-1] == "new" and only_added_lines(before.decode(), small_file.read_text(encoding="utf-8"))
+    else:
+        assert small_file.read_bytes() == before
+    strays = [p.name for p in small_file.parent.iterdir() if p.name not in ("demands.yaml", ".demands.yaml.lock")]
+    assert all(name.startswith(".demands.yaml.") and name.endswith(".tmp") for name in strays), strays
+
+
