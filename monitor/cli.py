@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("validate", cmd_validate, "check the data file and list every problem with its line")
     sub.add_argument("--against", metavar="REV", nargs="?", const="HEAD", default=None,
                      help="also refuse demands and history entries removed or rewritten since this git revision "
-                          "(default when given alone: HEAD, the last commit)")
+                          "(default when given alone: HEAD, the last commit; REV:PATH names the file's old path)")
     command("schema", cmd_schema, "print the JSON Schema of the data file, for editors")
     sub = command("report", cmd_report, "write the HTML and Excel progress reports")
     sub.add_argument("--out", metavar="DIR", default="reports", help="the output folder (default: reports)")
@@ -146,13 +146,17 @@ def cmd_validate(args) -> int:
 
     register, problems = validate_file(data_path(args), today=args.today)
     if args.against is not None and register is not None:
-        from .guard import GuardUnavailable, check_history_kept
+        from .guard import GuardUnavailable, HistoryUnchecked, check_history_kept
         from .problems import sort_problems
 
         try:
             problems = sort_problems(problems + check_history_kept(data_path(args), args.against))
         except GuardUnavailable as exc:
             raise UsageError(str(exc)) from None
+        except HistoryUnchecked as exc:
+            print_problems(problems, sys.stdout)
+            print(f"monitor: {exc}", file=sys.stderr)
+            return 1
     print_problems(problems, sys.stdout)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors

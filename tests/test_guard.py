@@ -118,3 +118,102 @@ def test_the_pre_commit_hook_refuses_a_rewritten_history(repo):
     result = subprocess.run(["git", "commit", "-qm", "rewrite"], cwd=repo, capture_output=True, text=True, env=env)
     assert result.returncode != 0
     assert "history-rewritten" in result.stdout + result.stderr or "was changed" in result.stdout + result.stderr
+
+
+# -- a file moved, renamed or unreadable in the revision (issue 11) ----------------------------------------------
+
+from monitor.guard import HistoryUnchecked  # noqa: E402
+
+IDS = ("inquiry-2019", "doe-release-2019", "roe-release-2021", "inquiry-2021", "assembly-law-2021")
+
+
+def other_register(text):
+    """small.yaml with every demand id changed: a register of its own, sharing no demand."""
+    for did in IDS:
+        text = text.replace(did, f"other-{did}")
+    return text
+
+
+def validate(repo, name, *args):
+    return main(["--file", str(repo / name), "--today", "2026-11-24", "validate", *args])
+
+
+def test_a_file_renamed_with_git_mv_is_an_error_naming_the_old_path(repo, capsys):
+    git(repo, "mv", "demands.yaml", "register.yaml")
+    git(repo, "commit", "-qm", "rename")
+    with pytest.raises(HistoryUnchecked, match="HEAD~1 has demands.yaml with 5 of the same demands"):
+        check_history_kept(repo / "register.yaml", "HEAD~1")
+    assert validate(repo, "register.yaml", "--against", "HEAD~1") == 1
+    err = capsys.readouterr().err
+    assert "monitor --file register.yaml validate --against HEAD~1:demands.yaml" in err
+    assert "internal error" not in err
+
+
+def test_a_file_moved_by_hand_into_a_folder_is_an_error(repo):
+    """Moved without git (the new file is not even tracked), and edited on the way: still recognised."""
+    (repo / "data").mkdir()
+    (repo / "demands.yaml").rename(repo / "data" / "demands.yaml")
+    edit(repo / "data", "note: The authorities refused international experts.", "note: The authorities agreed.")
+    with pytest.raises(HistoryUnchecked, match="data/demands.yaml is not in HEAD, but HEAD has demands.yaml"):
+        check_history_kept(repo / "data" / "demands.yaml")
+
+
+def test_the_old_path_can_be_named_and_is_then_compared(repo, capsys):
+    git(repo, "mv", "demands.yaml", "register.yaml")
+    edit_file = repo / "register.yaml"
+    edit_file.write_text(edit_file.read_text(encoding="utf-8").replace(
+        "note: The authorities refused international experts.", "note: The authorities agreed."), encoding="utf-8")
+    assert codes_of(repo / "register.yaml", "HEAD:demands.yaml") == [(34, "history-rewritten")]
+    assert validate(repo, "register.yaml", "--against", "HEAD:demands.yaml") == 1
+    assert validate(repo, "register.yaml", "--against", "HEAD:nothing.yaml") == 2
+    assert "there is no nothing.yaml in HEAD" in capsys.readouterr().err
+
+
+def test_a_genuinely_new_register_passes(repo):
+    """A second register beside the first shares no demand with it: nothing to compare, nothing wrong."""
+    (repo / "other.yaml").write_text(other_register((repo / "demands.yaml").read_text(encoding="utf-8")),
+                                     encoding="utf-8")
+    assert codes_of(repo / "other.yaml", "HEAD") == []
+    git(repo, "add", "other.yaml")
+    git(repo, "commit", "-qm", "a second register")
+    assert codes_of(repo / "other.yaml", "HEAD~1") == []
+
+
+def test_a_first_commit_has_nothing_to_protect(tmp_path):
+    git(tmp_path, "init", "-q")
+    shutil.copyfile(DATA / "valid" / "small.yaml", tmp_path / "demands.yaml")
+    assert codes_of(tmp_path / "demands.yaml", "HEAD") == []
+
+
+def test_an_unreadable_committed_version_is_an_error_naming_the_revision(repo, capsys):
+    good = (repo / "demands.yaml").read_text(encoding="utf-8")
+    (repo / "demands.yaml").write_text(good.replace("demands:\n", "demands\n", 1), encoding="utf-8")
+    git(repo, "commit", "-qam", "broken, committed with --no-verify")
+    (repo / "demands.yaml").write_text(good, encoding="utf-8")
+    with pytest.raises(HistoryUnchecked, match=r"the version of demands.yaml in HEAD cannot be read \(line \d+"):
+        check_history_kept(repo / "demands.yaml")
+    assert validate(repo, "demands.yaml", "--against") == 1
+    assert "monitor validate --against HEAD~1" in capsys.readouterr().err
+    assert codes_of(repo / "demands.yaml", "HEAD~1") == []  # the suggested earlier commit can be read
+
+
+@pytest.mark.parametrize("committed", ["- just\n- a list\n", "demands: not a list\n", "demands: [\n"])
+def test_a_committed_version_that_is_not_a_register_is_an_error(repo, committed):
+    good = (repo / "demands.yaml").read_text(encoding="utf-8")
+    (repo / "demands.yaml").write_text(committed, encoding="utf-8")
+    git(repo, "commit", "-qam", "not a register")
+    (repo / "demands.yaml").write_text(good, encoding="utf-8")
+    with pytest.raises(HistoryUnchecked, match="cannot be read"):
+        check_history_kept(repo / "demands.yaml")
+
+
+def test_an_empty_committed_file_has_nothing_to_protect(repo):
+    good = (repo / "demands.yaml").read_text(encoding="utf-8")
+    (repo / "demands.yaml").write_text("", encoding="utf-8")
+    git(repo, "commit", "-qam", "emptied")
+    (repo / "demands.yaml").write_text(good, encoding="utf-8")
+    assert codes_of(repo / "demands.yaml", "HEAD") == []
+
+
+def codes_of(path, rev):
+    return [(p.line, p.code) for p in check_history_kept(path, rev)]
