@@ -14,7 +14,8 @@ import traceback
 from . import __version__
 
 EXAMPLES = {
-    "validate": "monitor validate\n  monitor validate --against HEAD\n  monitor --file other.yaml validate",
+    "validate": "monitor validate\n  monitor validate --against HEAD\n  monitor validate --staged\n"
+                "  monitor --file other.yaml validate",
     "schema": "monitor schema > demands.schema.json",
     "report": "monitor report\n  monitor report --out /tmp/reports",
     "status": "monitor status\n  monitor status --resolution 2013",
@@ -78,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--against", metavar="REV", nargs="?", const="HEAD", default=None,
                      help="also refuse demands and history entries removed or rewritten since this git revision "
                           "(default when given alone: HEAD, the last commit; REV:PATH names the file's old path)")
+    sub.add_argument("--staged", action="store_true",
+                     help="check the version staged for commit (git add) instead of the file, and guard it against "
+                          "HEAD unless --against names another revision (the pre-commit hook uses this)")
     command("schema", cmd_schema, "print the JSON Schema of the data file, for editors")
     sub = command("report", cmd_report, "write the HTML and Excel progress reports")
     sub.add_argument("--out", metavar="DIR", default="reports", help="the output folder (default: reports)")
@@ -143,25 +147,34 @@ def _date_arg(value: str) -> dt.date:
 
 def cmd_validate(args) -> int:
     from . import validate_file
+    from .guard import GuardUnavailable, HistoryUnchecked
 
-    register, problems = validate_file(data_path(args), today=args.today)
-    if args.against is not None and register is not None:
-        from .guard import GuardUnavailable, HistoryUnchecked, check_history_kept
-        from .problems import sort_problems
+    against = args.against or ("HEAD" if args.staged else None)
+    problems = []
+    try:
+        if args.staged:  # what `git commit` will record, not the working file
+            from .guard import validate_staged
 
-        try:
-            problems = sort_problems(problems + check_history_kept(data_path(args), args.against))
-        except GuardUnavailable as exc:
-            raise UsageError(str(exc)) from None
-        except HistoryUnchecked as exc:
-            print_problems(problems, sys.stdout)
-            print(f"monitor: {exc}", file=sys.stderr)
-            return 1
+            register, problems = validate_staged(data_path(args), today=args.today)
+        else:
+            register, problems = validate_file(data_path(args), today=args.today)
+        if against is not None and register is not None:
+            from .guard import check_history_kept
+            from .problems import sort_problems
+
+            problems = sort_problems(problems + check_history_kept(data_path(args), against, staged=args.staged))
+    except GuardUnavailable as exc:
+        raise UsageError(str(exc)) from None
+    except HistoryUnchecked as exc:
+        print_problems(problems, sys.stdout)
+        print(f"monitor: {exc}", file=sys.stderr)
+        return 1
     print_problems(problems, sys.stdout)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     if errors:
-        print(f"{data_path(args)}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        staged = " (the version staged for commit)" if args.staged else ""
+        print(f"{data_path(args)}{staged}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
         return 1
     return 0
 

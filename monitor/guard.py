@@ -5,12 +5,14 @@ must start with exactly the entries it had, in the same order. Corrections are n
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
 from pathlib import Path
 
 from .load import Loaded, YList, YMap, parse_bytes, read_file
+from .model import Register
 from .problems import ERROR, Problem
 
 _ENTRY_FIELDS = ("date", "status", "note", "sources")
@@ -30,14 +32,41 @@ def committed_bytes(path: str | os.PathLike, rev: str) -> bytes | None:
     return _committed(top, *_split_rev(rev, relative))
 
 
-def check_history_kept(path: str | os.PathLike, rev: str = "HEAD") -> list[Problem]:
+def staged_bytes(path: str | os.PathLike) -> bytes | None:
+    """The file's contents in git's index (what `git commit` would record), or None when it is not staged."""
+    top, relative = _locate(path)
+    return _blob(top, f":{relative}")
+
+
+def validate_staged(path: str | os.PathLike, *, today: dt.date | None = None) -> tuple[Register | None, list[Problem]]:
+    """Validate the version of the file staged for commit, as validate_file does the working file."""
+    from .validate import validate_loaded
+
+    top, name = _locate(path)
+    data = _blob(top, f":{name}")
+    shown = str(path)
+    if data is None:
+        return None, [Problem(shown, 1, 1, ERROR, "file-missing",
+                              f"{name} is not in the commit being prepared (it was deleted or moved with git)",
+                              f"put it back with: git restore --staged --worktree {name}")]
+    return validate_loaded(parse_bytes(data, shown), today=today)
+
+
+def check_history_kept(path: str | os.PathLike, rev: str = "HEAD", *, staged: bool = False) -> list[Problem]:
     """Errors for every demand removed and every history entry removed, edited or reordered since `rev`.
 
-    Raises HistoryUnchecked when `rev` has the register elsewhere (moved or renamed) or cannot be read.
+    With `staged`, the version staged for commit is checked instead of the working file. Raises
+    HistoryUnchecked when `rev` has the register elsewhere (moved or renamed) or cannot be read.
     """
     shown = str(path)
     top, relative = _locate(path)
-    new = read_file(path).tree
+    if staged:
+        new_data = _blob(top, f":{relative}")
+        if new_data is None:
+            return []  # validate_staged has already said that the file is not staged
+        new = parse_bytes(new_data, shown).tree
+    else:
+        new = read_file(path).tree
     if not isinstance(new, YMap):
         return []  # validation has already reported why
     old_rev, old_path = _split_rev(rev, relative)
