@@ -191,10 +191,27 @@ def cmd_report(args) -> int:
     if register is None:
         return 1
     from .report import write_reports
+    from .store import DiskFull, NameTooLong, UnsafeTarget
 
+    unchanged = f"the previous reports in {args.out}/ are unchanged"
     try:
         written = write_reports(register, args.out, today=args.today or dt.date.today())
-    except OSError as exc:  # a folder we may not write to, a full disk, a workbook held open on Windows
+    except DiskFull as exc:
+        print(f"monitor: the disk is full: cannot write to {exc.filename} — {unchanged}; free some space "
+              "(or choose a folder on another disk with --out) and run it again", file=sys.stderr)
+        return 1
+    except NameTooLong as exc:
+        name = os.path.basename(exc.filename or "")
+        shown = name if len(name) <= 60 else f"{name[:40]}…{name[-12:]} ({len(name)} characters)"
+        print(f"monitor: cannot write the report {shown}: the name is too long for this disk — {unchanged}; "
+              "give the resolution a shorter id in the data file (each resolution's page is named after its id)",
+              file=sys.stderr)
+        return 1
+    except UnsafeTarget as exc:
+        print(f"monitor: cannot write the reports to {args.out}/: {exc.strerror} — {unchanged}; delete or move "
+              f"{exc.filename}, or choose another folder with --out", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a folder we may not write to, a workbook held open on Windows
         print(f"monitor: cannot write the reports to {args.out}/: {exc.strerror or exc} — the previous reports "
               "are unchanged; choose another folder with --out, or close the workbook if it is open", file=sys.stderr)
         return 1
