@@ -174,6 +174,7 @@ def test_a_page_name_too_long_for_the_disk_is_a_message(small_file, small_regist
 
 
 @pytest.mark.parametrize("limit, where", [
+    (1_000, "{tmp}"),                 # the workbook's sheets, streamed through the temporary folder
     (20_000, "{out}/index.html"),     # the biggest page (35 KB), written into the staging folder
 ])
 def test_a_full_disk_is_a_message_and_leaves_the_previous_reports(small_file, small_register, today, tmp_path, limit,
