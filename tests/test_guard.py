@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from monitor.cli import main
-from monitor.guard import check_history_kept
+from monitor.guard import HistoryUnchecked, check_history_kept
 
 from .conftest import DATA
 
@@ -121,8 +121,6 @@ def test_the_pre_commit_hook_refuses_a_rewritten_history(repo):
 
 
 # -- a file moved, renamed or unreadable in the revision (issue 11) ----------------------------------------------
-
-from monitor.guard import HistoryUnchecked  # noqa: E402
 
 IDS = ("inquiry-2019", "doe-release-2019", "roe-release-2021", "inquiry-2021", "assembly-law-2021")
 
