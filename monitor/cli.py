@@ -14,7 +14,8 @@ import traceback
 from . import __version__
 
 EXAMPLES = {
-    "validate": "monitor validate\n  monitor validate --against HEAD\n  monitor --file other.yaml validate",
+    "validate": "monitor validate\n  monitor validate --against HEAD\n  monitor validate --staged\n"
+                "  monitor --file other.yaml validate",
     "schema": "monitor schema > demands.schema.json",
     "report": "monitor report\n  monitor report --out /tmp/reports",
     "status": "monitor status\n  monitor status --resolution 2013",
@@ -77,7 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("validate", cmd_validate, "check the data file and list every problem with its line")
     sub.add_argument("--against", metavar="REV", nargs="?", const="HEAD", default=None,
                      help="also refuse demands and history entries removed or rewritten since this git revision "
-                          "(default when given alone: HEAD, the last commit)")
+                          "(default when given alone: HEAD, the last commit; REV:PATH names the file's old path)")
+    sub.add_argument("--staged", action="store_true",
+                     help="check the version staged for commit (git add) instead of the file, and guard it against "
+                          "HEAD unless --against names another revision (the pre-commit hook uses this)")
     command("schema", cmd_schema, "print the JSON Schema of the data file, for editors")
     sub = command("report", cmd_report, "write the HTML and Excel progress reports")
     sub.add_argument("--out", metavar="DIR", default="reports", help="the output folder (default: reports)")
@@ -151,21 +155,34 @@ def _date_arg(value: str) -> dt.date:
 
 def cmd_validate(args) -> int:
     from . import validate_file
+    from .guard import GuardUnavailable, HistoryUnchecked
 
-    register, problems = validate_file(data_path(args), today=args.today)
-    if args.against is not None and register is not None:
-        from .guard import GuardUnavailable, check_history_kept
-        from .problems import sort_problems
+    against = args.against or ("HEAD" if args.staged else None)
+    problems = []
+    try:
+        if args.staged:  # what `git commit` will record, not the working file
+            from .guard import validate_staged
 
-        try:
-            problems = sort_problems(problems + check_history_kept(data_path(args), args.against))
-        except GuardUnavailable as exc:
-            raise UsageError(str(exc)) from None
+            register, problems = validate_staged(data_path(args), today=args.today)
+        else:
+            register, problems = validate_file(data_path(args), today=args.today)
+        if against is not None and register is not None:
+            from .guard import check_history_kept
+            from .problems import sort_problems
+
+            problems = sort_problems(problems + check_history_kept(data_path(args), against, staged=args.staged))
+    except GuardUnavailable as exc:
+        raise UsageError(str(exc)) from None
+    except HistoryUnchecked as exc:
+        print_problems(problems, sys.stdout)
+        print(f"monitor: {exc}", file=sys.stderr)
+        return 1
     print_problems(problems, sys.stdout)
     errors = max(sum(p.is_error for p in problems), getattr(problems, "errors", 0))
     warnings = max(len(problems), getattr(problems, "total", 0)) - errors
     if errors:
-        print(f"{data_path(args)}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        staged = " (the version staged for commit)" if args.staged else ""
+        print(f"{data_path(args)}{staged}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
         return 1
     return 0
 
@@ -182,10 +199,27 @@ def cmd_report(args) -> int:
     if register is None:
         return 1
     from .report import write_reports
+    from .store import DiskFull, NameTooLong, UnsafeTarget
 
+    unchanged = f"the previous reports in {args.out}/ are unchanged"
     try:
         written = write_reports(register, args.out, today=args.today or dt.date.today())
-    except OSError as exc:  # a folder we may not write to, a full disk, a workbook held open on Windows
+    except DiskFull as exc:
+        print(f"monitor: the disk is full: cannot write to {exc.filename} — {unchanged}; free some space "
+              "(or choose a folder on another disk with --out) and run it again", file=sys.stderr)
+        return 1
+    except NameTooLong as exc:
+        name = os.path.basename(exc.filename or "")
+        shown = name if len(name) <= 60 else f"{name[:40]}…{name[-12:]} ({len(name)} characters)"
+        print(f"monitor: cannot write the report {shown}: the name is too long for this disk — {unchanged}; "
+              "give the resolution a shorter id in the data file (each resolution's page is named after its id)",
+              file=sys.stderr)
+        return 1
+    except UnsafeTarget as exc:
+        print(f"monitor: cannot write the reports to {args.out}/: {exc.strerror} — {unchanged}; delete or move "
+              f"{exc.filename}, or choose another folder with --out", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a folder we may not write to, a workbook held open on Windows
         print(f"monitor: cannot write the reports to {args.out}/: {exc.strerror or exc} — the previous reports "
               "are unchanged; choose another folder with --out, or close the workbook if it is open", file=sys.stderr)
         return 1

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 from .model import Register
-from .store import publish_files
+from .store import classify_write_error, publish_files
 
 WORKBOOK = "demands.xlsx"
 
@@ -34,5 +35,12 @@ def render_reports(register: Register, today: dt.date) -> dict[str, bytes]:
 
 
 def write_reports(register: Register, out_dir: str | os.PathLike, *, today: dt.date) -> list[Path]:
-    """Render every report and publish them into `out_dir` together; returns the paths written."""
-    return publish_files(out_dir, render_reports(register, today))
+    """Render every report and publish them into `out_dir` together; returns the paths written.
+
+    Raises store's DiskFull, NameTooLong or UnsafeTarget, or another OSError; the previous reports stay as they were.
+    """
+    try:
+        files = render_reports(register, today)
+    except OSError as exc:  # the workbook's sheets are streamed through temporary files
+        raise classify_write_error(exc, exc.filename or tempfile.gettempdir()) from exc
+    return publish_files(out_dir, files)

@@ -44,3 +44,20 @@ def pytest_configure(config):
         missing = [name for name in REQUIRED_PROGRAMS if shutil.which(name) is None]
         if missing:
             raise pytest.UsageError(f"MONITOR_REQUIRE_TOOLS=1 but these programs are missing: {', '.join(missing)}")
+
+
+def run_with_file_size_limit(args: list[str], limit: int, **kwargs):
+    """Run a command whose writes fail with EFBIG beyond `limit` bytes per file: a disk that fills up, on demand.
+
+    RLIMIT_FSIZE with SIGXFSZ ignored makes write(2) return EFBIG instead of killing the process, the same way on
+    every machine, with no root and no small file system needed.
+    """
+    import resource
+    import signal
+    import subprocess
+
+    def limit_writes():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(args, preexec_fn=limit_writes, capture_output=True, text=True, **kwargs)

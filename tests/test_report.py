@@ -128,3 +128,71 @@ def test_a_folder_that_cannot_be_written_is_a_message_not_a_crash(small_file, tm
     assert cli.main(["--file", str(small_file), "report", "--out", str(blocker / "reports")]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"monitor: cannot write the reports to {blocker / 'reports'}/") and "internal error" not in err
+
+
+# -- writing failures become messages (issue 11) -----------------------------------------------------------------
+
+def test_a_link_in_the_reports_folder_is_a_message_naming_it(small_file, small_register, today, tmp_path, capsys):
+    out = tmp_path / "reports"
+    write_reports(small_register, out, today=today)
+    outside = tmp_path / "passwd"
+    outside.write_text("root:x:0:0")
+    (out / "index.html").unlink()
+    (out / "index.html").symlink_to(outside)
+    before = snapshot(out)
+    assert cli.main(["--file", str(small_file), "--today", "2026-11-25", "report", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"monitor: cannot write the reports to {out}/: {out / 'index.html'} is a link to {outside}")
+    assert err.rstrip().endswith("or choose another folder with --out") and "internal error" not in err
+    assert outside.read_text() == "root:x:0:0"
+    assert snapshot(out) == before
+
+
+def long_id_register(register, long_id):
+    """The register with resolution '2019' renamed: built as a model, since validation may limit ids' length."""
+    import dataclasses
+
+    return dataclasses.replace(
+        register,
+        resolutions=tuple(dataclasses.replace(r, id=long_id) if r.id == "2019" else r for r in register.resolutions),
+        demands=tuple(dataclasses.replace(d, resolution=long_id) if d.resolution == "2019" else d
+                      for d in register.demands))
+
+
+def test_a_page_name_too_long_for_the_disk_is_a_message(small_file, small_register, today, tmp_path, monkeypatch,
+                                                        capsys):
+    out = tmp_path / "reports"
+    write_reports(small_register, out, today=today)
+    before = snapshot(out)
+    monkeypatch.setattr(cli, "load_or_report", lambda args: long_id_register(small_register, "r" * 300))
+    assert cli.main(["--file", str(small_file), "--today", "2026-11-25", "report", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("monitor: cannot write the report rrrrrrrrrr") and "(305 characters)" in err
+    assert "give the resolution a shorter id" in err and "internal error" not in err
+    assert snapshot(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("limit, where", [
+    (1_000, "{tmp}"),                 # the workbook's sheets, streamed through the temporary folder
+    (20_000, "{out}/index.html"),     # the biggest page (35 KB), written into the staging folder
+])
+def test_a_full_disk_is_a_message_and_leaves_the_previous_reports(small_file, small_register, today, tmp_path, limit,
+                                                                   where):
+    import tempfile
+
+    from .conftest import run_with_file_size_limit
+
+    out = tmp_path / "reports"
+    write_reports(small_register, out, today=today)
+    before = snapshot(out)
+    run = run_with_file_size_limit([sys.executable, "-m", "monitor", "--file", str(small_file), "--today",
+                                    "2026-11-25", "report", "--out", str(out)], limit, cwd=ROOT)
+    assert run.returncode == 1
+    assert run.stdout == ""
+    shown = where.format(tmp=tempfile.gettempdir(), out=out)
+    assert run.stderr == (f"monitor: the disk is full: cannot write to {shown} — the previous reports in {out}/ are "
+                          "unchanged; free some space (or choose a folder on another disk with --out) and run it "
+                          "again\n")  # one line: no traceback, no "Exception ignored" from the workbook's writers
+    assert snapshot(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging folder left behind

@@ -5,10 +5,14 @@ never becomes a formula; only http(s) addresses become hyperlinks. Sheet titles 
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
+import errno
 import io
+import os
 import re
+import tempfile
 import zipfile
 
 from ..model import Register, Status
@@ -49,9 +53,35 @@ PEOPLE_COLUMNS = [
 
 def render_workbook(register: Register, frames) -> bytes:
     """The whole workbook as .xlsx bytes; the same data and `today` give the same bytes."""
+    from lxml.etree import ErrorTypes, SerialisationError
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
+    try:
+        return _fill_workbook(wb, register, frames)
+    except SerialisationError as exc:
+        # Write-only sheets are streamed through lxml into temporary files, so a full temporary folder surfaces
+        # as lxml's SerialisationError, whose only argument is the name of libxml2's error code.
+        code = getattr(ErrorTypes, str(exc), None)
+        number = {ErrorTypes.IO_ENOSPC: errno.ENOSPC, ErrorTypes.IO_EFBIG: errno.EFBIG}.get(code, errno.EIO)
+        _abandon(wb)
+        raise OSError(number, os.strerror(number), tempfile.gettempdir()) from None
+
+
+def _abandon(wb) -> None:
+    """Close and delete a failed workbook's temporary files now, quietly."""
+    # Left to the garbage collector, each sheet's writer (openpyxl keeps it in `_writer`) would try to finish its
+    # file on the full disk and print "Exception ignored in ..." with a traceback after our one-line message.
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.xf.close()
+            with contextlib.suppress(Exception):
+                writer.cleanup()
+
+
+def _fill_workbook(wb, register: Register, frames) -> bytes:
     wb.properties.creator = "monitor"
     wb.properties.title = "Demands and where they stand"
     write_summary(wb.create_sheet(SUMMARY), register, frames)
