@@ -125,6 +125,12 @@ def _address(value, where):
     return text
 
 
+def check_address(value: str, where: str) -> str:
+    """One address written by the user (e.g. `digest --resend --to`), checked as mail_to's are; SettingsError if bad."""
+    check_text(value, where)
+    return _address(value, where)
+
+
 def _addresses(value, where):
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list):
