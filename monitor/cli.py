@@ -288,7 +288,7 @@ def cmd_digest(args) -> int:
 
 
 def cmd_schedule(args) -> int:
-    from .schedule import list_jobs, run_forever
+    from .schedule import AlreadyRunning, list_jobs, run_forever
     from .settings import SettingsError, load_settings
 
     try:
@@ -297,6 +297,6 @@ def cmd_schedule(args) -> int:
             sys.stdout.write(list_jobs(settings, data_path(args), args.out))
             return 0
         return run_forever(settings, data_path(args), args.out)
-    except SettingsError as exc:
+    except (SettingsError, AlreadyRunning) as exc:
         print(f"monitor: {exc}", file=sys.stderr)
         return 1
