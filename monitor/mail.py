@@ -273,6 +273,7 @@ class _Client(smtplib.SMTP):
 
     def _get_socket(self, host, port, timeout):
         self.clock.start()  # the step: connecting and reading the greeting
+        self._host = host  # smtplib sets it only when the host is given to __init__; TLS checks the name with it
         sock = super()._get_socket(host, port, timeout)
         if not isinstance(sock, _Timed):
             sock = _TimedSocket(sock.family, sock.type, sock.proto, fileno=sock.detach())

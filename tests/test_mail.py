@@ -288,3 +288,11 @@ def test_a_550_to_rcpt_is_refused_at_once(tmp_path):
             mailer.send(b"Subject: x\r\n\r\nx\r\n", "Bee <b@example.org>")
     assert info.value.kind == "refused" and info.value.recipient == "Bee <b@example.org>"
     assert "550" in str(info.value) and "relaying denied" in str(info.value) and pauses == []
+
+
+def test_ssl_against_a_plain_server_is_a_settings_message(smtp, tmp_path):
+    env = {**mail_env(smtp.port, tmp_path), "MONITOR_SMTP_TLS": "ssl", "MONITOR_SMTP_TIMEOUT": "2"}
+    settings = load_settings(tmp_path / "demands.yaml", environ=env)
+    with pytest.raises(MailError) as info, Mailer(settings, sleep=lambda s: None) as mailer:
+        mailer.send(b"Subject: x\r\n\r\nx\r\n", "a@example.org")
+    assert info.value.kind == "settings" and "TLS failed" in str(info.value) and "smtp_tls" in str(info.value)
