@@ -23,7 +23,8 @@ EXAMPLES = {
               '      --note "Released on parole by court order." --source https://example.org/news/123',
     "add": 'monitor add new-demand-2022 --resolution 2022 --addressee "Kazakh authorities" \\\n'
            '      --topic assemblies --demand "Revise the law" --text "calls on ..." --quoted-from https://...',
-    "digest": "monitor digest\n  monitor digest --since 2022-01-01 --send",
+    "digest": "monitor digest\n  monitor digest --since 2022-01-01 --send\n  monitor digest --status\n"
+              "  monitor digest --resend 1a2b3c4d --to someone@example.org",
     "schedule": "monitor schedule\n  monitor schedule --list",
 }
 
@@ -107,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--since", type=_date_arg, default=None, help="cover entries dated from this day on")
     sub.add_argument("--out", metavar="DIR", default="reports", help="digests go to DIR/digests/ (default: reports)")
     sub.add_argument("--send", action="store_true", help="email the digest to MONITOR_MAIL_TO")
+    sub.add_argument("--status", action="store_true",
+                     help="show the last digests and who got each one, who is in doubt and who failed")
+    sub.add_argument("--resend", metavar="ID", default=None,
+                     help="send digest ID (its Message-ID or the short id shown by --status) again, to its "
+                          "recipients in doubt or failed")
+    sub.add_argument("--to", metavar="ADDRESS", default=None, help="with --resend: send it to this one address only")
     sub = command("schedule", cmd_schedule, "run the weekly digest and report refresh until stopped")
     sub.add_argument("--list", action="store_true", help="show the scheduled jobs and their next run, then exit")
     sub.add_argument("--out", metavar="DIR", default="reports", help="the reports folder (default: reports)")
@@ -281,21 +288,38 @@ def _run_edit(args, edit) -> int:
 
 
 def cmd_digest(args) -> int:
-    register = load_or_report(args)
-    if register is None:
-        return 1
-    from .digest import DigestNotSent, run_digest
+    from .digest import DeliveryError, DigestNotSent, run_digest
     from .mail import MailError
+    from .outbox import digest_status, resend
+    from .readfile import NotARegularFile
     from .settings import SettingsError, load_settings
 
+    if args.to and not args.resend:
+        raise UsageError("--to goes with --resend ID — for example: monitor digest --resend 1a2b3c4d --to a@example.org")
+    if (args.status or args.resend) and (args.send or args.since):
+        raise UsageError("--status and --resend work on digests already made — leave out --send and --since")
     today = args.today or dt.date.today()
     if args.since and args.since > today:
         raise UsageError(f"--since {args.since} is in the future (today is {today}) — give a past date")
     try:
         settings = load_settings(data_path(args))
+        if args.status:
+            sys.stdout.write(digest_status(settings))
+            return 0
+        if args.resend:
+            result, said = resend(settings, args.resend, args.to)
+            print(said)
+            return 0 if not (result.waiting or result.failed or result.in_doubt) else 1
+        register = load_or_report(args)
+        if register is None:
+            return 1
         result = run_digest(register, settings, out_dir=args.out, since=args.since, send=args.send, today=today)
-    except (SettingsError, MailError, DigestNotSent) as exc:
+    except (SettingsError, MailError, DigestNotSent, DeliveryError) as exc:
         print(f"monitor: {exc}", file=sys.stderr)
+        return 1
+    except NotARegularFile as exc:
+        print(f"monitor: {exc.path}: {exc.strerror} — remove or rename it, or choose another folder with --out",
+              file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"monitor: cannot write the digest to {args.out}/digests/: {exc.strerror or exc} — "
@@ -306,7 +330,7 @@ def cmd_digest(args) -> int:
 
 
 def cmd_schedule(args) -> int:
-    from .schedule import list_jobs, run_forever
+    from .schedule import AlreadyRunning, list_jobs, run_forever
     from .settings import SettingsError, load_settings
 
     try:
@@ -315,6 +339,6 @@ def cmd_schedule(args) -> int:
             sys.stdout.write(list_jobs(settings, data_path(args), args.out))
             return 0
         return run_forever(settings, data_path(args), args.out)
-    except SettingsError as exc:
+    except (SettingsError, AlreadyRunning) as exc:
         print(f"monitor: {exc}", file=sys.stderr)
         return 1

@@ -15,8 +15,10 @@ import time
 from pathlib import Path
 
 from .model import Register, Status
-from .outbox import FINAL, Delivery, DigestState, _day, _delivery_line, deliver, send_waiting  # noqa: F401
-from .store import file_lock, publish_files
+from .outbox import (FINAL, Delivery, DeliveryError, DigestState, _day, deliver, delivery_text,  # noqa: F401
+                     send_waiting, sending_state, short_id)
+from .readfile import check_regular, read_regular
+from .store import publish_files
 
 log = logging.getLogger(__name__)
 
@@ -242,30 +244,37 @@ def run_digest(register: Register, settings, *, out_dir, since: dt.date | None =
     if not send:
         return _make(register, settings, None, out_dir=out_dir, since=since, today=today)[1]
     settings.check_mail()
-    state = DigestState(settings.state_dir)
-    try:
-        with file_lock(state.path):
-            earlier = [deliver(state, settings, mid, sleep=sleep) for mid in state.waiting()]
-            stuck = [d for d in earlier if not d.complete]
-            if stuck:
-                raise DigestNotSent(_earlier_not_sent(state, stuck[0]))
-            digest, summary, files = _make(register, settings, state, out_dir=out_dir, since=since, today=today)
-            said = [_delivery_line(state, d, earlier=True) for d in earlier]
-            if earlier and since is None and digest.change_count == 0:
+    with sending_state(settings) as state:
+        earlier = [deliver(state, settings, mid, sleep=sleep) for mid in state.waiting()]
+        stuck = [d for d in earlier if d.waiting]
+        if stuck:
+            raise DigestNotSent(_earlier_not_sent(state, stuck[0]))
+        last = state.latest_snapshot()
+        digest, summary, files = _make(register, settings, state, out_dir=out_dir, since=since, today=today)
+        said = [delivery_text(state, d, earlier=True) for d in earlier]
+        if since is None and digest.change_count == 0:
+            if earlier:
                 return " ".join(said + ["Nothing has changed since then, so no new digest was made."])
-            message_id, message = _message(digest, files, settings, register_key=_key(digest, settings))
-            if not state.add_to_outbox(message_id, today, digest.subject, settings.mail_to, message,
-                                       snapshot_of(register)):
-                entry = state.outbox_entry(message_id)
-                if entry["done"]:
-                    return summary + f" This digest ({message_id}) was already emailed; it is not sent again."
-            result = deliver(state, settings, message_id, sleep=sleep)
-            said.append(_delivery_line(state, result))
-            if not result.complete or result.refused:
-                raise DigestNotSent(" ".join([summary] + said))
-            return " ".join([summary] + said)
-    finally:
-        state.close()
+            if last is not None and last[0] >= today:
+                # at most one "no changes" digest a day: a second run (or a second process after the first)
+                # would only repeat that nothing happened
+                return (summary + f" Nothing has changed since the digest of {last[0].isoformat()}, so it was not "
+                        "emailed (at most one digest a day says 'no changes').")
+        message_id, message = _message(digest, files, settings, register_key=_key(digest, settings))
+        if not state.add_to_outbox(message_id, today, digest.subject, settings.mail_to, message,
+                                   snapshot_of(register)):
+            entry = state.outbox_entry(message_id)
+            if entry["done"] and entry["delivered"]:
+                return summary + f" This digest ({message_id}) was already emailed; it is not sent again."
+            if entry["done"]:
+                raise DigestNotSent(summary + f" This digest ({message_id}) was already tried and reached nobody; it "
+                                    "is not sent again by itself — see 'monitor digest --status', then run "
+                                    f"'monitor digest --resend {short_id(message_id)}' once the problem is solved.")
+        result = deliver(state, settings, message_id, sleep=sleep)
+        said.append(delivery_text(state, result))
+        if result.waiting or result.failed or result.in_doubt:
+            raise DigestNotSent(" ".join([summary] + said))
+        return " ".join([summary] + said)
 
 
 def _make(register, settings, state, *, out_dir, since, today):
@@ -302,9 +311,13 @@ def _make(register, settings, state, *, out_dir, since, today):
 def _free_name(folder: Path, base: str, text: bytes) -> str:
     """`base`, or `base-2`, `base-3`...: a second, different digest of the same day never replaces the first."""
     name, n = base, 2
-    while (folder / f"{name}.txt").exists() and (folder / f"{name}.txt").read_bytes() != text:
+    while True:
+        # only regular files are read or replaced: a FIFO there would hang the read, a folder cannot be replaced
+        existing = read_regular(folder / f"{name}.txt")
+        check_regular(folder / f"{name}.html")
+        if existing is None or existing == text:
+            return name
         name, n = f"{base}-{n}", n + 1
-    return name
 
 
 def _peek_snapshot(state_dir: Path):
@@ -338,5 +351,5 @@ def _message(digest: Digest, files, settings, register_key: str) -> tuple[str, b
 def _earlier_not_sent(state: DigestState, d: Delivery) -> str:
     entry = state.outbox_entry(d.message_id)
     return (f"An earlier digest ({entry['subject']}) is still waiting in the outbox and could not be sent: "
-            + _delivery_line(state, d) + " No new digest was made; it will include this week's changes once "
+            + delivery_text(state, d) + " No new digest was made; it will include this week's changes once "
             "the earlier one is delivered.")

@@ -1,12 +1,15 @@
 """Build the digest email (plain text + HTML in one message) and send it by SMTP using the settings.
 
-Sending retries a failed connection with a growing pause; a failure that will not go away by waiting (a
-refused address, a wrong password) is raised at once as MailError.
+Sending retries a passing failure (no connection, a 4xx reply) with a growing pause; a failure that will not go
+away by waiting (a 5xx reply, a wrong password) is raised at once as MailError, and so is a connection lost after
+the message went out (then the server may have it: sending again could make a duplicate). Every step of the
+conversation has a deadline of smtp_timeout seconds, the greeting included.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import smtplib
 import socket
 import ssl
@@ -14,6 +17,7 @@ import time
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
+from typing import Literal
 
 log = logging.getLogger(__name__)
 
@@ -21,13 +25,25 @@ ATTEMPTS = 3
 FIRST_PAUSE_SECONDS = 5.0
 
 
-class MailError(Exception):
-    """The digest could not be handed to the mail server; `permanent` when retrying later will not help."""
+MailErrorKind = Literal["retry", "settings", "refused", "in-doubt"]
 
-    def __init__(self, message: str, *, permanent: bool = False, recipient: str | None = None):
+
+class MailError(Exception):
+    """The digest could not be handed to the mail server for one recipient; `kind` says what that means.
+
+    retry: a passing failure (no connection, a 4xx reply): nothing reached the server, send it later.
+    settings: the setup is wrong (no STARTTLS, a wrong password): nothing was sent; fix the settings.
+    refused: the server said no for good (a 5xx reply to the sender, recipient or message): failed.
+    in-doubt: the connection was lost after the whole message went out, before the server's reply.
+    """
+
+    def __init__(self, message: str, *, kind: MailErrorKind = "retry", recipient: str | None = None):
         super().__init__(message)
-        self.permanent = permanent
-        self.recipient = recipient
+        self.kind, self.recipient = kind, recipient
+
+    @property
+    def permanent(self) -> bool:
+        return self.kind in ("settings", "refused")
 
 
 def new_message_id(sender: str, key: str | None = None) -> str:
@@ -59,6 +75,7 @@ class Mailer:
     def __init__(self, settings, *, attempts: int = ATTEMPTS, pause: float = FIRST_PAUSE_SECONDS, sleep=time.sleep):
         self.settings, self.attempts, self.pause, self.sleep = settings, attempts, pause, sleep
         self._smtp: smtplib.SMTP | None = None
+        self._clock = _Clock(float(settings.smtp_timeout))
 
     def __enter__(self) -> "Mailer":
         return self
@@ -74,8 +91,18 @@ class Mailer:
                 self._smtp.close()
             self._smtp = None
 
-    def send(self, message: bytes | EmailMessage, recipient: str) -> None:
-        """Hand `message` to the server for one recipient, retrying passing failures; MailError if it cannot."""
+    def _drop(self) -> None:
+        """Close without QUIT: after an error the server's state is unknown, and QUIT could wait for nothing."""
+        if self._smtp is not None:
+            self._smtp.close()
+            self._smtp = None
+
+    def send(self, message: bytes | EmailMessage, recipient: str, *, before_data=None) -> None:
+        """Hand `message` to the server for one recipient, retrying passing failures; MailError if it cannot.
+
+        `before_data()` is called once the server has said "go ahead" (354), just before the message itself goes
+        out: from then until the server's reply, a lost connection leaves it in doubt (kind "in-doubt").
+        """
         if isinstance(message, EmailMessage):
             message = message.as_bytes(policy=policy.SMTP)
         address = parseaddr(recipient)[1]
@@ -83,52 +110,75 @@ class Mailer:
         pause = self.pause
         for attempt in range(1, self.attempts + 1):
             try:
-                smtp = self._connect()
-                smtp.sendmail(sender, [address], message)
+                self._transaction(self._connect(), sender, address, message, recipient, before_data)
                 return
-            except MailError:
-                raise
-            except smtplib.SMTPRecipientsRefused as exc:
-                code, reply = exc.recipients.get(address, (0, b""))
-                self.close()
-                if 400 <= code < 500 and attempt < self.attempts:
-                    error = f"{address} refused for now ({code})"
-                else:
-                    raise MailError(f"the mail server refused {address}: {code} {_reply(reply)}",
-                                    permanent=code >= 500, recipient=recipient) from None
-            except smtplib.SMTPResponseException as exc:
-                self.close()
-                if exc.smtp_code >= 500:
-                    raise MailError(f"the mail server refused the digest: {exc.smtp_code} {_reply(exc.smtp_error)}",
-                                    permanent=True) from None
-                error = f"{exc.smtp_code} {_reply(exc.smtp_error)}"
+            except MailError as exc:
+                self._drop()
+                if exc.kind != "retry" or attempt == self.attempts:
+                    raise
+                error = str(exc)
             except (smtplib.SMTPException, OSError) as exc:
-                self.close()
-                error = _describe(exc)
-            if attempt < self.attempts:
-                log.warning("sending to %s failed (%s); trying again in %.0f s", address, error, pause)
-                self.sleep(pause)
-                pause *= 3
-        raise MailError(f"could not reach the mail server {self.settings.smtp_host}:{self.settings.smtp_port} "
-                        f"after {self.attempts} attempts: {error}")
+                self._drop()
+                error = _describe(exc, self._clock)
+                if attempt == self.attempts:
+                    raise MailError(f"could not reach the mail server {self.settings.smtp_host}:"
+                                    f"{self.settings.smtp_port} after {self.attempts} attempts: {error}",
+                                    kind=_kind_of(exc)) from None
+            log.warning("sending to %s failed (%s); trying again in %.0f s", address, error, pause)
+            self.sleep(pause)
+            pause *= 3
+
+    def _transaction(self, smtp, sender: str, address: str, message: bytes, recipient: str, before_data) -> None:
+        """MAIL, RCPT, DATA and the message: smtplib.sendmail in steps, so that we know where a failure happened."""
+        code, reply = smtp.mail(sender)
+        if code != 250:
+            raise _refusal(code, reply, f"the mail server refused the sender {sender}", recipient)
+        code, reply = smtp.rcpt(address)
+        if code not in (250, 251):
+            raise _refusal(code, reply, f"the mail server refused {address}", recipient)
+        code, reply = smtp.docmd("data")
+        if code != 354:
+            raise _refusal(code, reply, "the mail server refused the digest", recipient)
+        if before_data is not None:
+            before_data()
+        # Dot-stuffing and the end marker as smtplib.SMTP.data() does; the marker goes last, so a failure
+        # while sending means the server cannot have taken the message: not in doubt, sent again later.
+        payload = re.sub(rb"(?m)^\.", b"..", message)
+        payload += (b"" if payload.endswith(b"\r\n") else b"\r\n") + b".\r\n"
+        smtp.send(payload)
+        try:
+            code, reply = smtp.getreply()
+        except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise MailError(f"the connection to the mail server was lost after the digest was sent to {address}, "
+                            f"before the server confirmed it ({_describe(exc, self._clock)}): it may or may not "
+                            "have arrived", kind="in-doubt", recipient=recipient) from None
+        if code != 250:
+            raise _refusal(code, reply, "the mail server refused the digest", recipient)
 
     def _connect(self) -> smtplib.SMTP:
         if self._smtp is not None:
             return self._smtp
         s = self.settings
         if not s.smtp_host:
-            raise MailError("no mail server is set — set smtp_host (MONITOR_SMTP_HOST)", permanent=True)
+            raise MailError("no mail server is set — set smtp_host (MONITOR_SMTP_HOST)", kind="settings")
         context = ssl.create_default_context()
+        context.sslsocket_class = _TimedSSLSocket
+        smtp: smtplib.SMTP
         if s.smtp_tls == "ssl":
-            smtp = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout, context=context)
+            smtp = _SSLClient(self._clock, context=context, timeout=self._clock.seconds)
         else:
-            smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout)
+            smtp = _Client(self._clock, timeout=self._clock.seconds)
         try:
+            code, reply = smtp.connect(s.smtp_host, s.smtp_port)
+            if code != 220:
+                raise _refusal(code, reply, f"{s.smtp_host}:{s.smtp_port} does not accept mail now", None,
+                               permanent="settings")
             smtp.ehlo()
             if s.smtp_tls == "starttls":
                 if not smtp.has_extn("starttls"):
                     raise MailError(f"{s.smtp_host}:{s.smtp_port} does not offer STARTTLS — set smtp_tls to "
-                                    "'ssl' (usually port 465) or, only on a trusted network, 'none'", permanent=True)
+                                    "'ssl' (usually port 465) or, only on a trusted network, 'none'", kind="settings")
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if s.smtp_user:
@@ -136,10 +186,11 @@ class Mailer:
                     smtp.login(s.smtp_user, s.smtp_password)
                 except smtplib.SMTPAuthenticationError as exc:
                     raise MailError(f"the mail server did not accept the user name or password for "
-                                    f"{s.smtp_user}: {exc.smtp_code} {_reply(exc.smtp_error)}", permanent=True) from None
+                                    f"{s.smtp_user}: {exc.smtp_code} {_reply(exc.smtp_error)}",
+                                    kind="settings") from None
                 except smtplib.SMTPNotSupportedError:
                     raise MailError(f"{s.smtp_host} does not offer a login on this connection — check smtp_tls",
-                                    permanent=True) from None
+                                    kind="settings") from None
         except BaseException:
             smtp.close()
             raise
@@ -147,11 +198,110 @@ class Mailer:
         return smtp
 
 
+def _refusal(code: int, reply, what: str, recipient: str | None, permanent: MailErrorKind = "refused") -> MailError:
+    """A reply that is not the one expected: 4xx passes (try again later), 5xx does not."""
+    if 400 <= code < 500:
+        return MailError(f"{what} for now: {code} {_reply(reply)}", kind="retry", recipient=recipient)
+    return MailError(f"{what}: {code} {_reply(reply)}", kind=permanent, recipient=recipient)
+
+
+def _kind_of(exc: BaseException) -> MailErrorKind:
+    # a TLS failure will not go away by waiting: the port or smtp_tls is wrong
+    return "settings" if isinstance(exc, ssl.SSLError) else "retry"
+
+
+class _Clock:
+    """One deadline per SMTP step (connecting with the greeting, or one command with its reply).
+
+    A socket timeout counts per recv, so a server dripping a byte a second would never trip it; the deadline
+    bounds the whole step instead."""
+
+    def __init__(self, seconds: float):
+        self.seconds, self.deadline, self.expired = seconds, 0.0, False
+
+    def start(self) -> None:
+        self.deadline, self.expired = time.monotonic() + self.seconds, False
+
+    def left(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            self.expired = True
+            raise socket.timeout(f"no answer within {self.seconds:g} s")
+        return left
+
+
+class _Timed:
+    """Socket methods that smtplib uses, each bounded by what is left of the step's deadline."""
+
+    clock: _Clock | None = None
+
+    def _bounded(self, call, *args):
+        if self.clock is None:
+            return call(*args)
+        self.settimeout(self.clock.left())  # type: ignore[attr-defined]
+        try:
+            return call(*args)
+        except socket.timeout:
+            self.clock.expired = True
+            raise
+
+    def recv_into(self, buffer, nbytes=0, flags=0):
+        return self._bounded(super().recv_into, buffer, nbytes, flags)  # type: ignore[misc]
+
+    def recv(self, bufsize, flags=0):
+        return self._bounded(super().recv, bufsize, flags)  # type: ignore[misc]
+
+    def sendall(self, data, flags=0):
+        return self._bounded(super().sendall, data, flags)  # type: ignore[misc]
+
+
+class _TimedSocket(_Timed, socket.socket):
+    pass
+
+
+class _TimedSSLSocket(_Timed, ssl.SSLSocket):
+    def recv_into(self, buffer, nbytes=None, flags=0):
+        return self._bounded(ssl.SSLSocket.recv_into.__get__(self), buffer, nbytes, flags)
+
+
+class _Client(smtplib.SMTP):
+    """smtplib.SMTP whose every step has a deadline (see _Clock)."""
+
+    def __init__(self, clock: _Clock, **options):
+        self.clock = clock
+        super().__init__(**options)
+
+    def _get_socket(self, host, port, timeout):
+        self.clock.start()  # the step: connecting and reading the greeting
+        self._host = host  # smtplib sets it only when the host is given to __init__; TLS checks the name with it
+        sock = super()._get_socket(host, port, timeout)
+        if not isinstance(sock, _Timed):
+            sock = _TimedSocket(sock.family, sock.type, sock.proto, fileno=sock.detach())
+        sock.clock = self.clock
+        return sock
+
+    def send(self, s):
+        self.clock.start()  # a new command: a new step
+        super().send(s)
+
+    def starttls(self, *args, **kwargs):
+        reply = super().starttls(*args, **kwargs)
+        if isinstance(self.sock, _Timed):
+            self.sock.clock = self.clock
+        return reply
+
+
+class _SSLClient(_Client, smtplib.SMTP_SSL):
+    pass
+
+
 def _reply(raw) -> str:
     return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException, clock: _Clock | None = None) -> str:
+    if clock is not None and clock.expired:
+        return f"no complete answer within {clock.seconds:g} s (smtp_timeout)"
     if isinstance(exc, ConnectionRefusedError):
         return "connection refused (is the server running, and is the port right?)"
     if isinstance(exc, socket.gaierror):

@@ -1,11 +1,20 @@
 """The digest's state and delivery: snapshots, the outbox, and one row per recipient, in `<state>/digest.sqlite`.
 
-A row is written *before* a message is handed to the server; a row still marked "sending" on the next run
-means the process died mid-send: that recipient counts as served (never sent twice) and the log says so.
-The database is written by sqlite3, not by store.py.
+The delivery contract (the README's "What happens to each email" says it for users):
+- a recipient's row says "sending" only while the message itself is going out (after the server's 354, before
+  its reply); a row still "sending" on the next run means the process stopped then: that recipient is *in doubt*;
+- a connection lost in that same moment makes the recipient *in doubt* at once; in doubt is never retried
+  automatically (a duplicate is worse than a question), only by `monitor digest --resend`;
+- a 5xx reply for a recipient makes it *failed*; failed is not retried automatically either;
+- a passing failure (no connection, 4xx, a process stopped while waiting between attempts) leaves no row: the
+  digest stays in the outbox and that recipient gets it on the next run;
+- a digest is settled when nobody is left to try; its snapshot becomes the next digest's baseline only if at
+  least one recipient confirmed it ("sent"), so when everyone failed the next digest repeats its changes.
+One process sends at a time (a lock beside the database). The database is written by sqlite3, not by store.py.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -13,18 +22,26 @@ import logging
 import sqlite3
 import time
 from pathlib import Path
+from typing import Literal
 
 from .store import file_lock
 
 log = logging.getLogger("monitor.digest")
-FINAL = ("sent", "in-doubt", "refused")
+RecipientState = Literal["sending", "sent", "in-doubt", "failed"]
+FINAL = ("sent", "in-doubt", "failed", "refused")  # "refused": the name of "failed" before issue 11
+APPLICATION_ID = 0x6D6F6E69  # "moni": marks the SQLite file as ours (PRAGMA application_id)
+TABLES = {"snapshots": {"id", "taken", "message_id", "data"},
+          "outbox": {"message_id", "created", "digest_date", "subject", "recipients", "message", "snapshot", "done"},
+          "deliveries": {"message_id", "recipient", "state", "at", "detail"}}
+
+
+class DeliveryError(Exception):
+    """Delivery cannot go on as asked (another process is sending, no such digest); the message says what to do."""
 
 
 def _day(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
-
-# -- snapshots, outbox, deliveries --------------------------------------------------------------------
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshots (id INTEGER PRIMARY KEY AUTOINCREMENT, taken TEXT NOT NULL,
@@ -40,16 +57,41 @@ class DigestState:
     """The digest database in the state folder; every method commits before it returns."""
 
     def __init__(self, state_dir: str | Path):
+        from .readfile import NotARegularFile, check_regular
+        from .settings import SettingsError, state_folder_error
+
         self.path = Path(state_dir) / "digest.sqlite"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            check_regular(self.path)
             self.db = sqlite3.connect(self.path, timeout=60)
-            with self.db:
-                self.db.executescript(SCHEMA)
+        except NotARegularFile as exc:
+            raise SettingsError(_foreign(self.path, exc.strerror)) from None
         except (OSError, sqlite3.Error) as exc:
-            from .settings import state_folder_error
-
             raise state_folder_error(self.path.parent, getattr(exc, "strerror", None) or str(exc)) from None
+        try:
+            self._adopt()
+        except sqlite3.DatabaseError as exc:  # random bytes: "file is not a database"
+            self.db.close()
+            raise SettingsError(_foreign(self.path, str(exc))) from None
+        except SettingsError:
+            self.db.close()
+            raise
+
+    def _adopt(self) -> None:
+        """Create our tables in a new file; accept ours (also from before the mark); refuse anyone else's."""
+        from .settings import SettingsError
+
+        mark = self.db.execute("PRAGMA application_id").fetchone()[0]
+        tables = {name: {c[1] for c in self.db.execute(f"PRAGMA table_info('{name}')")}
+                  for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                 "AND name NOT LIKE 'sqlite_%'")}
+        if mark not in (0, APPLICATION_ID) or (tables and tables != TABLES):
+            other = ", ".join(sorted(set(tables) - set(TABLES))) or "its tables differ from ours"
+            raise SettingsError(_foreign(self.path, f"it is another program's SQLite database: {other}"))
+        with self.db:
+            self.db.executescript(SCHEMA)
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def close(self) -> None:
         self.db.close()
@@ -69,90 +111,161 @@ class DigestState:
         return cur.rowcount == 1
 
     def outbox_entry(self, message_id: str) -> dict | None:
+        """One queued or settled digest as a dict, or None when this Message-ID is unknown."""
         row = self.db.execute("SELECT message_id, digest_date, subject, recipients, message, done FROM outbox "
                               "WHERE message_id = ?", (message_id,)).fetchone()
         if row is None:
             return None
+        delivered = self.db.execute("SELECT 1 FROM snapshots WHERE message_id = ?", (message_id,)).fetchone()
         return {"message_id": row[0], "digest_date": _day(row[1]), "subject": row[2],
-                "recipients": json.loads(row[3]), "message": row[4], "done": row[5]}
+                "recipients": json.loads(row[3]), "message": row[4], "done": row[5], "delivered": bool(delivered)}
 
     def waiting(self) -> list[str]:
-        """Message-IDs of digests not yet delivered to every recipient, oldest first."""
-        return [r[0] for r in self.db.execute("SELECT message_id FROM outbox WHERE done IS NULL ORDER BY created")]
+        """Message-IDs of digests with recipients still to try, oldest first."""
+        return [r[0] for r in self.db.execute("SELECT message_id FROM outbox WHERE done IS NULL ORDER BY rowid")]
+
+    def message_ids(self) -> list[str]:
+        """Every digest's Message-ID, newest first."""
+        return [r[0] for r in self.db.execute("SELECT message_id FROM outbox ORDER BY rowid DESC")]
 
     def deliveries(self, message_id: str) -> dict[str, str]:
+        """recipient -> state ('sending', 'sent', 'in-doubt', 'failed') for one digest."""
         rows = self.db.execute("SELECT recipient, state FROM deliveries WHERE message_id = ?", (message_id,))
+        return {rcpt: "failed" if st == "refused" else st for rcpt, st in rows.fetchall()}
+
+    def details(self, message_id: str) -> dict[str, str]:
+        """recipient -> what the server or the run said, for one digest."""
+        rows = self.db.execute("SELECT recipient, detail FROM deliveries WHERE message_id = ?", (message_id,))
         return dict(rows.fetchall())
 
-    def mark(self, message_id: str, recipient: str, state: str, detail: str = "") -> None:
+    def mark(self, message_id: str, recipient: str, state: RecipientState, detail: str = "") -> None:
+        """Record a recipient's state (committed before returning)."""
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?)",
                             (message_id, recipient, state, _now(), detail))
 
     def unmark(self, message_id: str, recipient: str) -> None:
+        """Forget a recipient's row: nothing reached the server, so the next run tries again."""
         with self.db:
             self.db.execute("DELETE FROM deliveries WHERE message_id = ? AND recipient = ?", (message_id, recipient))
 
-    def complete(self, message_id: str) -> None:
-        """Everyone has it: its snapshot becomes the one the next digest compares against (one transaction)."""
+    def settle(self, message_id: str) -> bool:
+        """Nobody is left to try: mark it done and, if someone confirmed it and no later digest reached anyone,
+        make its snapshot the next baseline (one transaction). True when its snapshot is (now) the baseline."""
         with self.db:
-            self.db.execute("INSERT INTO snapshots (taken, message_id, data) SELECT digest_date, message_id, snapshot "
-                            "FROM outbox WHERE message_id = ? AND done IS NULL", (message_id,))
-            self.db.execute("UPDATE outbox SET done = ? WHERE message_id = ?", (_now(), message_id))
+            confirmed = self.db.execute("SELECT 1 FROM deliveries WHERE message_id = ? AND state = 'sent'",
+                                        (message_id,)).fetchone()
+            later = self.db.execute(
+                "SELECT 1 FROM snapshots s JOIN outbox o ON o.message_id = s.message_id WHERE o.rowid >= "
+                "(SELECT rowid FROM outbox WHERE message_id = ?)", (message_id,)).fetchone()
+            if confirmed and not later:
+                self.db.execute("INSERT INTO snapshots (taken, message_id, data) SELECT digest_date, message_id, "
+                                "snapshot FROM outbox WHERE message_id = ?", (message_id,))
+            self.db.execute("UPDATE outbox SET done = COALESCE(done, ?) WHERE message_id = ?", (_now(), message_id))
+        return bool(self.db.execute("SELECT 1 FROM snapshots WHERE message_id = ?", (message_id,)).fetchone())
+
+    # the name before issue 11, when every settled digest counted as delivered
+    complete = settle
+
+
+def _foreign(path: Path, why: str) -> str:
+    return (f"{path} is not monitor's digest database ({why}) — move that file away (monitor then starts a new "
+            "one) or set state (MONITOR_STATE) to another folder")
 
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+@contextlib.contextmanager
+def sending_state(settings):
+    """The digest state held by this process alone while it sends; DeliveryError when another one is sending."""
+    from filelock import Timeout
+
+    from .settings import state_folder_error
+
+    folder = Path(settings.state_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise state_folder_error(folder, exc.strerror or str(exc)) from None
+    lock = file_lock(folder / "digest.sqlite", timeout=0)
+    try:
+        lock.__enter__()
+    except Timeout:
+        raise DeliveryError(f"another 'monitor digest --send' or 'monitor schedule' is sending digests from {folder} "
+                            "right now; nothing was sent — wait until it has finished, then run this again") from None
+    try:
+        state = DigestState(folder)
+        try:
+            yield state
+        finally:
+            state.close()
+    finally:
+        lock.__exit__(None, None, None)
+
+
 @dataclasses.dataclass
 class Delivery:
-    """What happened to one queued digest in this run."""
+    """What happened to one digest in this run; the dicts map a recipient to the reason."""
 
     message_id: str
     sent: list = dataclasses.field(default_factory=list)
-    in_doubt: list = dataclasses.field(default_factory=list)
-    refused: dict = dataclasses.field(default_factory=dict)
-    failed: dict = dataclasses.field(default_factory=dict)
-    complete: bool = False
+    in_doubt: dict = dataclasses.field(default_factory=dict)      # found or left in doubt in this run
+    failed: dict = dataclasses.field(default_factory=dict)        # refused with a 5xx in this run
+    waiting: dict = dataclasses.field(default_factory=dict)       # not reached now: stays in the outbox
+    settled: bool = False
+    delivered: bool = False  # its snapshot is the baseline: at least one recipient confirmed it
+
+    @property
+    def complete(self) -> bool:
+        return self.settled
 
 
-def deliver(state: DigestState, settings, message_id: str, *, sleep=time.sleep) -> Delivery:
-    """Send a queued digest to each recipient who has not had it; complete it when nobody is left."""
+def deliver(state: DigestState, settings, message_id: str, *, to=None, sleep=time.sleep) -> Delivery:
+    """Send a digest to each recipient not yet served (or to `to`, on the user's decision); settle it when
+    nobody is left to try."""
     from .mail import Mailer, MailError
 
     entry = state.outbox_entry(message_id)
     result = Delivery(message_id)
     known = state.deliveries(message_id)
+    for rcpt, st in known.items():
+        if st == "sending":  # the last run stopped while the message itself was going out
+            why = "the last run stopped while the digest was going out to them"
+            state.mark(message_id, rcpt, "in-doubt", why)
+            known[rcpt] = "in-doubt"
+            result.in_doubt[rcpt] = why
+            log.warning("digest %s may or may not have reached %s (%s); it is not sent again", message_id, rcpt, why)
     with Mailer(settings, sleep=sleep) as mailer:
-        for rcpt in entry["recipients"]:
-            if known.get(rcpt) in FINAL:
+        for rcpt in (entry["recipients"] if to is None else to):
+            before = known.get(rcpt)
+            if to is None and before in FINAL:
                 continue
-            if known.get(rcpt) == "sending":  # the last run died between handing it over and recording it
-                state.mark(message_id, rcpt, "in-doubt")
-                log.warning("digest %s may or may not have reached %s (the last run stopped while sending); "
-                            "it is not sent again", message_id, rcpt)
-                result.in_doubt.append(rcpt)
+            if result.waiting:  # the server is unreachable or the settings are wrong: do not try the rest now
+                result.waiting[rcpt] = next(iter(result.waiting.values()))
                 continue
-            if result.failed:  # the server is unreachable or refuses us: do not try the rest now
-                result.failed[rcpt] = next(iter(result.failed.values()))
-                continue
-            state.mark(message_id, rcpt, "sending")
             try:
-                mailer.send(entry["message"], rcpt)
+                mailer.send(entry["message"], rcpt, before_data=lambda r=rcpt: state.mark(message_id, r, "sending"))
             except MailError as exc:
-                if exc.permanent and exc.recipient:
-                    state.mark(message_id, rcpt, "refused", str(exc))
-                    result.refused[rcpt] = str(exc)
-                else:
-                    state.unmark(message_id, rcpt)
+                if exc.kind == "in-doubt":
+                    state.mark(message_id, rcpt, "in-doubt", str(exc))
+                    result.in_doubt[rcpt] = str(exc)
+                elif exc.kind == "refused":
+                    state.mark(message_id, rcpt, "failed", str(exc))
                     result.failed[rcpt] = str(exc)
+                elif before is None:
+                    state.unmark(message_id, rcpt)
+                    result.waiting[rcpt] = str(exc)
+                else:  # a resend that did not get through: the recipient stays as it was
+                    state.mark(message_id, rcpt, before, state.details(message_id).get(rcpt, ""))
+                    result.waiting[rcpt] = str(exc)
                 continue
             state.mark(message_id, rcpt, "sent")
             result.sent.append(rcpt)
-    if not result.failed:
-        state.complete(message_id)
-        result.complete = True
+    if (to is None and not result.waiting) or entry["done"]:
+        result.settled = True
+        result.delivered = state.settle(message_id)
     return result
 
 
@@ -161,30 +274,122 @@ def send_waiting(settings, *, sleep=time.sleep) -> str:
     path = Path(settings.state_dir) / "digest.sqlite"
     if not path.exists():
         return ""
+    with sending_state(settings) as state:
+        waiting = state.waiting()
+        if waiting:
+            settings.check_mail()
+        return " ".join(delivery_text(state, deliver(state, settings, mid, sleep=sleep), earlier=True)
+                        for mid in waiting)
+
+
+def resend(settings, ident: str, to: str | None = None, *, sleep=time.sleep) -> tuple[Delivery, str]:
+    """Send a digest again on the user's decision: to `to`, else to its in-doubt and failed recipients."""
+    from .settings import check_address
+
+    settings.check_mail()
+    with sending_state(settings) as state:
+        message_id = find_digest(state, ident)
+        if to is not None:
+            targets = [check_address(to, "--to")]
+        else:
+            rows = state.deliveries(message_id)
+            order = dict.fromkeys(state.outbox_entry(message_id)["recipients"] + list(rows))  # as in mail_to
+            targets = [r for r in order if rows.get(r) in ("in-doubt", "failed", "sending")]
+            if not targets:
+                raise DeliveryError(f"nobody is in doubt or failed for digest {short_id(message_id)} — to send it to "
+                                    "someone anyway, add --to ADDRESS")
+        d = deliver(state, settings, message_id, to=targets, sleep=sleep)
+        return d, delivery_text(state, d)
+
+
+def digest_status(settings) -> str:
+    """`monitor digest --status`: the last digests and who is in doubt or failed (reads only, never creates)."""
+    if not (Path(settings.state_dir) / "digest.sqlite").exists():
+        return "No digest has been sent yet (nothing in the state folder).\n"
     state = DigestState(settings.state_dir)
     try:
-        with file_lock(state.path):
-            waiting = state.waiting()
-            if waiting:
-                settings.check_mail()
-            return " ".join(_delivery_line(state, deliver(state, settings, mid, sleep=sleep), earlier=True)
-                            for mid in waiting)
+        return status_text(state)
     finally:
         state.close()
 
 
-def _delivery_line(state: DigestState, d: Delivery, earlier: bool = False) -> str:
+def delivery_text(state: DigestState, d: Delivery, earlier: bool = False) -> str:
+    """What happened to one digest in this run, in plain words ending with what to do."""
     what = "The earlier digest waiting in the outbox was" if earlier else "It was"
+    short = short_id(d.message_id)
     parts = []
     if d.sent:
         parts.append(f"{what} emailed to {', '.join(d.sent)} (Message-ID {d.message_id}).")
-    if d.in_doubt:
-        parts.append(f"The last run stopped while sending to {', '.join(d.in_doubt)}: not sent again, to avoid a "
-                     "duplicate; ask them whether it arrived.")
-    for rcpt, why in d.refused.items():
-        parts.append(f"{rcpt} will not get it: {why} — correct mail_to.")
-    if d.failed:
-        why = next(iter(d.failed.values()))
-        parts.append(f"Not yet delivered to {', '.join(d.failed)}: {why}. It is kept in the outbox ({state.path}) "
+    for rcpt, why in d.in_doubt.items():
+        parts.append(f"In doubt for {rcpt}: {why}. It is not sent again by itself, to avoid a duplicate; ask them "
+                     f"whether it arrived, and if not run 'monitor digest --resend {short} --to {_quoted(rcpt)}'.")
+    for rcpt, why in d.failed.items():
+        parts.append(f"Failed for {rcpt}: {why} — correct the address in mail_to or ask the mail server's keeper, "
+                     f"then run 'monitor digest --resend {short} --to ADDRESS'.")
+    if d.waiting:
+        why = next(iter(d.waiting.values()))
+        parts.append(f"Not yet delivered to {', '.join(d.waiting)}: {why}. It is kept in the outbox ({state.path}) "
                      "and sent by the next 'monitor digest --send' or by 'monitor schedule'.")
+    if d.settled and not d.delivered and not d.waiting:
+        parts.append("Nobody has confirmed it, so the next digest still contains its changes.")
     return " ".join(parts) or f"{what} already delivered to everyone."
+
+
+_delivery_line = delivery_text  # the name digest.py used before
+
+
+def short_id(message_id: str) -> str:
+    """The first 8 characters of the digest's key: `<digest.1a2b3c4d...@example.org>` -> `1a2b3c4d`."""
+    return _key(message_id)[:8]
+
+
+def _key(message_id: str) -> str:
+    return message_id.strip("<>").split("@", 1)[0].removeprefix("digest.")
+
+
+def _quoted(text: str) -> str:
+    return f"'{text}'" if any(c in text for c in " <>\"") else text
+
+
+def find_digest(state: DigestState, ident: str) -> str:
+    """The Message-ID meant by `ident` (the whole Message-ID, with or without <>, or its short form of 6+ characters)."""
+    ident = ident.strip()
+    known = state.message_ids()
+    full = [m for m in known if m == ident or m == f"<{ident.strip('<>')}>"]
+    if full:
+        return full[0]
+    matches = [m for m in known if len(ident) >= 6 and _key(m).startswith(ident)]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise DeliveryError(f"there is no digest '{ident}' in {state.path} — 'monitor digest --status' lists them "
+                            "with their short ids")
+    raise DeliveryError(f"'{ident}' fits {len(matches)} digests — give more of its Message-ID")
+
+
+def status_text(state: DigestState, limit: int = 10) -> str:
+    """The last digests and each recipient's state, as lines for the terminal; who needs a decision first."""
+    lines = []
+    last = state.latest_snapshot()
+    lines.append(f"The next digest covers the changes since {last[0].isoformat()}." if last
+                 else "No digest has reached anyone yet: the next one is the first.")
+    for mid in state.message_ids()[:limit]:
+        entry = state.outbox_entry(mid)
+        rows, details = state.deliveries(mid), state.details(mid)
+        if entry["done"] is None:
+            how = "waiting in the outbox"
+        elif entry["delivered"]:
+            how = "delivered"
+        else:
+            how = "reached nobody (its changes go into the next digest)"
+        lines.append(f"{short_id(mid)}  {entry['digest_date'].isoformat()}  {how}  {entry['subject']}")
+        for rcpt in dict.fromkeys(list(entry["recipients"]) + list(rows)):
+            st = rows.get(rcpt, "not yet sent")
+            extra = f" — {details[rcpt]}" if st in ("in-doubt", "failed") and details.get(rcpt) else ""
+            lines.append(f"    {st:<12} {rcpt}{extra}")
+    doubt = any(st in ("in-doubt", "failed") for mid in state.message_ids()[:limit]
+                for st in state.deliveries(mid).values())
+    if doubt:
+        lines.append("To send a digest again to those in doubt or failed: monitor digest --resend ID "
+                     "(add --to ADDRESS for one address).")
+    return "\n".join(lines) + "\n"

@@ -5,11 +5,15 @@ with their next run time: a run missed while the machine was off happens once (c
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
+import os
 import signal
+import socket
 import threading
 from pathlib import Path
 
@@ -124,6 +128,88 @@ def _store_error(settings, exc):
                          "(pip install psycopg2-binary)")
 
 
+class AlreadyRunning(Exception):
+    """Another `monitor schedule` holds this job store; the message names its process id and host."""
+
+
+@contextlib.contextmanager
+def only_scheduler(settings):
+    """Hold the job store for this process alone while the block runs; AlreadyRunning when another one holds it.
+
+    SQLite: a lock file beside the job store, with the holder's process id and host in a file beside it.
+    PostgreSQL: a session advisory lock, the holder named by its connection's application_name. Other
+    databases: no guard (the README says so)."""
+    me = f"process {os.getpid()} on {socket.gethostname()}"
+    if settings.jobstore.startswith("sqlite:///") and settings.jobstore != "sqlite:///:memory:":
+        with _sqlite_owner(Path(settings.jobstore[len("sqlite:///"):]), me, settings.jobstore):
+            yield
+    elif settings.jobstore.startswith(("postgresql", "postgres:")):
+        with _postgres_owner(settings, me):
+            yield
+    else:
+        yield
+
+
+@contextlib.contextmanager
+def _sqlite_owner(store: Path, me: str, where: str):
+    from filelock import Timeout
+
+    from .readfile import read_regular
+    from .store import file_lock, write_atomic
+
+    from .settings import state_folder_error
+
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise state_folder_error(store.parent, exc.strerror or str(exc)) from None
+    owner = store.with_name(f".{store.name}.owner")
+    lock = file_lock(store, timeout=0)
+    try:
+        lock.__enter__()
+    except Timeout:
+        try:
+            holder = (read_regular(owner) or b"").decode("utf-8", "replace").strip() or "a process"
+        except OSError:
+            holder = "a process"
+        raise AlreadyRunning(_running(holder, where)) from None
+    try:
+        write_atomic(owner, f"{me}\n".encode("utf-8"))
+        yield
+    finally:
+        lock.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def _postgres_owner(settings, me: str):
+    from sqlalchemy import create_engine, text
+
+    key = int.from_bytes(hashlib.sha256(JOB_TABLE.encode()).digest()[:8], "big", signed=True)
+    try:
+        engine = create_engine(settings.jobstore)
+        conn = engine.connect()
+    except Exception as exc:  # SQLAlchemy's errors for a bad address or a missing driver
+        raise _store_error(settings, exc) from None
+    try:
+        conn.execute(text("SELECT set_config('application_name', :me, false)"), {"me": f"monitor schedule, {me}"})
+        if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+            holder = conn.execute(text(
+                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'advisory' AND l.classid = :hi AND l.objid = :lo AND l.granted"),
+                {"hi": (key >> 32) & 0xFFFFFFFF, "lo": key & 0xFFFFFFFF}).scalar()
+            raise AlreadyRunning(_running(str(holder or "a process").removeprefix("monitor schedule, "),
+                                          settings.jobstore))
+        yield
+    finally:
+        conn.close()  # ends the session, which releases the advisory lock
+        engine.dispose()
+
+
+def _running(holder: str, where: str) -> str:
+    return (f"another 'monitor schedule' ({holder}) already runs the jobs in {where} — stop that one first "
+            "(Ctrl-C or 'kill'), or give this one its own jobstore (MONITOR_JOBSTORE)")
+
+
 def run_forever(settings, data_path, out_dir) -> int:
     """Run the jobs until Ctrl-C or SIGTERM, then stop cleanly (waiting for a running job); returns 0."""
     import logging as _logging
@@ -138,16 +224,19 @@ def run_forever(settings, data_path, out_dir) -> int:
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-    scheduler = make_scheduler(settings)
     try:
-        start(scheduler, settings, data_path, out_dir)
-        for job in scheduler.get_jobs():
-            log.info("%s: next run %s", job.name, job.next_run_time)
-        while not stop.wait(3600):
-            pass
+        with only_scheduler(settings):
+            scheduler = make_scheduler(settings)
+            try:
+                start(scheduler, settings, data_path, out_dir)
+                for job in scheduler.get_jobs():
+                    log.info("%s: next run %s", job.name, job.next_run_time)
+                while not stop.wait(3600):
+                    pass
+            finally:
+                if scheduler.running:
+                    scheduler.shutdown(wait=True)
     finally:
-        if scheduler.running:
-            scheduler.shutdown(wait=True)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     log.info("stopped")
@@ -195,11 +284,55 @@ def _describe(spec, settings) -> str:
 
 # -- the jobs: module-level functions the store refers to by import path ------------------------------------------
 
+@contextlib.contextmanager
+def _quiet_cleanup():
+    """Finalize what a job left behind without a traceback on stderr: a workbook write that failed leaves
+    openpyxl generators whose finalizers raise, and Python prints each through sys.unraisablehook. The hook is
+    quiet until the job's frames are gone and collected (a gc.collect() costs a few ms per run)."""
+    import gc
+    import sys
+
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: log.debug("ignored while cleaning up: %s", unraisable.exc_value)
+    try:
+        yield
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
+
+
+def _one_line(what: str):
+    """A job that fails logs one plain line and returns: APScheduler would log a traceback at every interval,
+    and bad data (a control character the workbook refuses, say) fails the same way each time."""
+    def wrap(job):
+        @functools.wraps(job)
+        def run(data_path: str, out_dir: str) -> None:
+            from .digest import DeliveryError, DigestNotSent
+            from .mail import MailError
+            from .settings import SettingsError
+
+            with _quiet_cleanup():
+                try:
+                    job(data_path, out_dir)
+                except (SettingsError, MailError, DigestNotSent, DeliveryError) as exc:
+                    log.error("%s: %s", what, exc)
+                except OSError as exc:
+                    log.error("%s: %s%s — check that folder", what, exc.strerror or exc,
+                              f" ({exc.filename})" if exc.filename else "")
+                except Exception as exc:  # the last resort, as in cli.main: one line, never a traceback
+                    first = (str(exc).strip().splitlines() or [""])[0]
+                    log.error("%s failed: %s: %s — check %s with 'monitor validate' and run 'monitor report' by "
+                              "hand to see more", what, exc.__class__.__name__, first, data_path)
+        return run
+    return wrap
+
+
+@_one_line("weekly digest")
 def weekly_digest_job(data_path: str, out_dir: str) -> None:
     """Send the weekly digest, then refresh the reports."""
     from zoneinfo import ZoneInfo
 
-    from .digest import DigestNotSent, run_digest
+    from .digest import DeliveryError, DigestNotSent, run_digest
     from .mail import MailError
     from .settings import SettingsError, load_settings
 
@@ -215,11 +348,12 @@ def weekly_digest_job(data_path: str, out_dir: str) -> None:
         return
     try:
         log.info(run_digest(register, settings, out_dir=out_dir, send=True, today=today))
-    except (SettingsError, MailError, DigestNotSent) as exc:
+    except (SettingsError, MailError, DigestNotSent, DeliveryError) as exc:
         log.error("%s", exc)
     refresh_reports(register, out_dir, today)
 
 
+@_one_line("report refresh")
 def refresh_on_change_job(data_path: str, out_dir: str) -> None:
     """Refresh the reports when the data file's content changed since the last look (kept in the state folder)."""
     from zoneinfo import ZoneInfo
@@ -232,9 +366,11 @@ def refresh_on_change_job(data_path: str, out_dir: str) -> None:
     except SettingsError as exc:
         log.error("report refresh skipped: %s", exc)
         return
+    from .readfile import read_regular
+
     seen_file = settings.state_dir / "data-file.json"
     try:
-        seen = json.loads(seen_file.read_text(encoding="utf-8"))
+        seen = json.loads(read_regular(seen_file) or b"{}")
     except (OSError, ValueError):
         seen = {}
     path = Path(data_path)
@@ -242,7 +378,7 @@ def refresh_on_change_job(data_path: str, out_dir: str) -> None:
         stat = path.stat()
         if seen.get("path") == str(path) and seen.get("mtime_ns") == stat.st_mtime_ns and seen.get("size") == stat.st_size:
             return
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256(read_regular(path) or b"").hexdigest()  # a FIFO there would hang the job
     except OSError as exc:
         log.warning("cannot read %s: %s", path, exc.strerror)
         return
@@ -258,6 +394,7 @@ def refresh_on_change_job(data_path: str, out_dir: str) -> None:
     write_atomic(seen_file, json.dumps(now).encode("utf-8"))
 
 
+@_one_line("outbox retry")
 def outbox_job(data_path: str, out_dir: str) -> None:
     """Try again to deliver digests that are waiting in the outbox."""
     from .outbox import send_waiting

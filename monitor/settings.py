@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
@@ -40,7 +41,7 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = field(default="", repr=False)
     smtp_tls: str = "starttls"
-    smtp_timeout: float = 30.0
+    smtp_timeout: float = 60.0
     mail_from: str = ""
     mail_to: tuple[str, ...] = ()
     digest_day: str = "mon"
@@ -64,6 +65,26 @@ class Settings:
                                 "environment (it is never read from monitor.toml)")
 
 
+# C0 controls except tab, DEL and C1: CR/LF in an address would inject mail headers, the rest is never meant.
+CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def check_text(value, where: str) -> None:
+    """Raise SettingsError when a text value (or one inside a list) holds a control character or cannot be encoded."""
+    for item in value if isinstance(value, list) else [value]:
+        if not isinstance(item, str):
+            continue
+        found = CONTROL.search(item)
+        if found:
+            raise SettingsError(f"{where}: contains the control character U+{ord(found.group()):04X} at position "
+                                f"{found.start() + 1} — remove it (a line break or an invisible character pasted "
+                                "by mistake); write the value on one line")
+        try:
+            item.encode("utf-8")
+        except UnicodeEncodeError:
+            raise SettingsError(f"{where}: is not valid UTF-8 text — set it again, typing the value") from None
+
+
 # key -> (parser, default); the parser gets the raw value and where it came from, and returns the clean value.
 def _text(value, where):
     if not isinstance(value, str):
@@ -75,8 +96,9 @@ def _int(low: int, high: int, example: int):
     def parse(value, where):
         if isinstance(value, str):
             value = value.strip()
-            if not value.lstrip("-").isdigit():
-                raise SettingsError(f"{where}: '{value}' is not a whole number — write a number from {low} to "
+            # ASCII digits only, and few of them: int() also takes '١٢', '1_000' and fails on 5,000 digits
+            if not re.fullmatch(r"-?[0-9]{1,18}", value):
+                raise SettingsError(f"{where}: '{value[:40]}' is not a whole number — write a number from {low} to "
                                     f"{high}, for example {example}")
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -103,6 +125,12 @@ def _address(value, where):
     return text
 
 
+def check_address(value: str, where: str) -> str:
+    """One address written by the user (e.g. `digest --resend --to`), checked as mail_to's are; SettingsError if bad."""
+    check_text(value, where)
+    return _address(value, where)
+
+
 def _addresses(value, where):
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list):
@@ -117,7 +145,7 @@ def _timezone(value, where):
     text = _text(value, where)
     try:
         ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # 'Europe' is a folder; a very long name is an OSError
         raise SettingsError(f"{where}: '{text}' is not a time zone — write a name like Europe/Brussels") from None
     return text
 
@@ -132,7 +160,7 @@ def _jobstore(value, where):
 
 PARSERS = {
     "smtp_host": _text, "smtp_port": _int(1, 65535, 587), "smtp_user": _text, "smtp_tls": _choice(TLS_MODES),
-    "smtp_timeout": _int(1, 600, 30), "mail_from": _address, "mail_to": _addresses, "state": _text,
+    "smtp_timeout": _int(1, 600, 60), "mail_from": _address, "mail_to": _addresses, "state": _text,
     "jobstore": _jobstore, "digest_day": _choice(DAYS), "digest_hour": _int(0, 23, 8),
     "digest_minute": _int(0, 59, 0), "timezone": _timezone, "stale_days": _int(1, 36500, 365),
     "watch_seconds": _int(5, 86400, 60),
@@ -149,10 +177,12 @@ def load_settings(data_path, environ=None) -> Settings:
     toml_path = folder / TOML_NAME
     for key, value in _read_toml(toml_path).items():
         raw[key], sources[key] = value, f"{toml_path}: {key}"
+        check_text(value, sources[key])
     for key in list(PARSERS) + sorted(ENV_ONLY):
         name = f"MONITOR_{key.upper()}"
         if name in environ and environ[name].strip() != "":
             raw[key], sources[key] = environ[name], f"environment variable {name}"
+            check_text(raw[key], sources[key])
     clean = {key: PARSERS[key](value, sources[key]) for key, value in raw.items() if key in PARSERS}
     tls = clean.get("smtp_tls", "starttls")
     state = clean.pop("state", "")
@@ -171,12 +201,17 @@ def _read_toml(path: Path) -> dict:
     """The settings in monitor.toml (flat `key = value` lines), or {} when there is none."""
     import tomllib
 
+    from .readfile import NotARegularFile, read_regular
+
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return {}
+        data = read_regular(path)
+    except NotARegularFile as exc:
+        raise SettingsError(f"{path}: cannot be read ({exc.strerror}) — replace it with a plain text file, or "
+                            "remove it") from None
     except OSError as exc:
-        raise SettingsError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise SettingsError(f"{path}: cannot be read ({exc.strerror}) — check that you may read it") from None
+    if data is None:
+        return {}
     try:
         values = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:

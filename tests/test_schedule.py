@@ -191,3 +191,87 @@ def test_schedule_stops_cleanly_on_sigterm(place, tmp_path):
     finally:
         killer.cancel()
     assert "received SIGTERM" in rest and "stopped" in rest and "Traceback" not in rest
+
+
+def test_a_second_schedule_on_the_same_job_store_refuses_naming_the_first(place, tmp_path):
+    import socket
+
+    data, out = place
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "monitor", "--file", str(data), "schedule", "--out", str(out)]
+    first = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
+    killer = threading.Timer(WAIT, first.kill)
+    killer.start()
+    try:
+        for line in first.stderr:
+            if "weekly digest, then report refresh: next run" in line:
+                break
+        second = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=WAIT)
+        assert second.returncode == 1
+        assert f"another 'monitor schedule' (process {first.pid} on {socket.gethostname()})" in second.stderr
+        assert "internal error" not in second.stderr and "Traceback" not in second.stderr
+        first.send_signal(signal.SIGTERM)
+        first.stderr.read()
+        assert first.wait() == 0
+    finally:
+        killer.cancel()
+        first.kill()
+    # the first one has stopped: the store is free again
+    again = subprocess.run(cmd[:-3] + ["schedule", "--list"], capture_output=True, text=True, env=env, timeout=WAIT)
+    assert again.returncode == 0
+
+
+def with_control_character(data):
+    """A source address holding \\x01: valid for the loader, refused by the workbook writer (openpyxl)."""
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text.replace("https://example.org/news/refusal", '"https://example.org/news/ref\\x01usal"', 1),
+                    encoding="utf-8")
+
+
+def test_a_job_failing_on_bad_data_logs_one_plain_line_and_the_scheduler_keeps_running(place, smtp, monkeypatch,
+                                                                                         caplog, capfd):
+    import logging
+
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+
+    data, out = place
+    for key, value in mail_env(smtp.port, os.environ["MONITOR_STATE"]).items():
+        monkeypatch.setenv(key, value)
+    with_control_character(data)
+    caplog.set_level(logging.INFO)
+    settings = load_settings(data)
+    scheduler = schedule.make_scheduler(settings)
+    events, two = [], threading.Event()
+
+    def listener(event):
+        events.append(event)
+        if len(events) == 2:
+            two.set()
+
+    scheduler.add_listener(listener, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    scheduler.start()
+    try:
+        now = dt.datetime.now(dt.timezone.utc)
+        scheduler.add_job("monitor.schedule:weekly_digest_job", args=[str(data), str(out)], next_run_time=now)
+        scheduler.add_job("monitor.schedule:refresh_on_change_job", args=[str(data), str(out)], next_run_time=now)
+        assert two.wait(WAIT), "the jobs did not run"
+    finally:
+        scheduler.shutdown(wait=True)
+    assert [e.exception for e in events] == [None, None] and all(e.code == EVENT_JOB_EXECUTED for e in events)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.name for r in errors] == ["monitor.schedule", "monitor.schedule"]
+    assert all(r.exc_info is None and "\n" not in r.getMessage() for r in errors)
+    assert "weekly digest failed" in errors[0].getMessage() and "monitor validate" in errors[0].getMessage()
+    assert "report refresh failed" in errors[1].getMessage()
+    assert "Traceback" not in caplog.text and "Traceback" not in capfd.readouterr().err
+    assert len(smtp.messages) == 2  # the digest itself went out before the reports failed
+
+
+def test_a_fifo_at_the_data_file_does_not_hang_the_refresh_job(place, caplog):
+    data, out = place
+    data.unlink()
+    os.mkfifo(data)
+    from tests.test_mail import run_with_guard
+
+    run_with_guard(lambda: schedule.refresh_on_change_job(str(data), str(out)))
+    assert "FIFO" in caplog.text

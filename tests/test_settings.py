@@ -80,3 +80,102 @@ def test_the_cli_prints_a_message_not_a_traceback(small_file, tmp_path, monkeypa
     assert err.startswith("monitor: ") and "smtp_tls" in err and "Traceback" not in err and "internal error" not in err
     code = main(["--file", str(small_file), "schedule", "--list"])
     assert code == 1 and "smtp_tls" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("key, value", [
+    ("MONITOR_MAIL_TO", "a@example.org\r\nBcc: spy@example.org"),
+    ("MONITOR_MAIL_FROM", "monitor@example.org\nBcc: spy@example.org"),
+    ("MONITOR_SMTP_HOST", "mail.example.org\x00"),
+    ("MONITOR_SMTP_USER", "monitor\x7f"),
+    ("MONITOR_SMTP_PASSWORD", "pass\x85word"),  # C1 (NEL)
+    ("MONITOR_STATE", "state\x1b[2J"),
+])
+def test_a_control_character_in_the_environment_is_refused(tmp_path, key, value):
+    with pytest.raises(SettingsError) as info:
+        load_settings(tmp_path / "demands.yaml", environ={key: value})
+    assert key in str(info.value) and "control character" in str(info.value)
+
+
+@pytest.mark.parametrize("text", [
+    'mail_to = ["a@example.org\\r\\nBcc: spy@example.org"]\n',
+    'mail_from = "monitor@example.org\\nBcc: spy@example.org"\n',
+    'smtp_host = "mail\\u0001.example.org"\n',
+    'timezone = "Europe/Brussels\\u009b"\n',
+])
+def test_a_control_character_in_the_file_is_refused(tmp_path, text):
+    write_toml(tmp_path, text)
+    with pytest.raises(SettingsError) as info:
+        load_settings(tmp_path / "demands.yaml", environ={})
+    assert "monitor.toml" in str(info.value) and "control character" in str(info.value)
+
+
+def test_a_tab_is_still_allowed(tmp_path):
+    s = load_settings(tmp_path / "demands.yaml", environ={"MONITOR_SMTP_HOST": "\tmail.example.org"})
+    assert s.smtp_host == "mail.example.org"
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "--5", "1_000", "9" * 5000, "8.5", "0x10", "-"])
+def test_a_bad_number_is_a_message(tmp_path, value):
+    with pytest.raises(SettingsError) as info:
+        load_settings(tmp_path / "demands.yaml", environ={"MONITOR_SMTP_PORT": value})
+    assert "MONITOR_SMTP_PORT" in str(info.value) and "whole number" in str(info.value)
+    assert len(str(info.value)) < 300
+
+
+@pytest.mark.parametrize("text", ["smtp_timeout = 1.5\n", "smtp_port = 1e3\n", "digest_hour = true\n",
+                                  "stale_days = 99999999999999999999999999\n"])
+def test_a_bad_number_in_the_file_is_a_message(tmp_path, text):
+    write_toml(tmp_path, text)
+    with pytest.raises(SettingsError) as info:
+        load_settings(tmp_path / "demands.yaml", environ={})
+    assert "whole number" in str(info.value)
+
+
+@pytest.mark.parametrize("zone", ["Europe", "a" * 5000])
+def test_a_folder_or_overlong_time_zone_is_a_message(tmp_path, zone):
+    with pytest.raises(SettingsError) as info:
+        load_settings(tmp_path / "demands.yaml", environ={"MONITOR_TIMEZONE": zone})
+    assert "not a time zone" in str(info.value)
+
+
+def test_the_smtp_timeout_defaults_to_60_seconds(tmp_path):
+    assert load_settings(tmp_path / "demands.yaml", environ={}).smtp_timeout == 60
+
+
+def test_a_fifo_or_folder_at_monitor_toml_is_a_message_not_a_hang(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "monitor.toml")
+    with pytest.raises(SettingsError) as info:
+        load_settings(tmp_path / "demands.yaml", environ={})
+    assert "FIFO" in str(info.value) and "monitor.toml" in str(info.value)
+    os.unlink(tmp_path / "monitor.toml")
+    (tmp_path / "monitor.toml").mkdir()
+    with pytest.raises(SettingsError) as info:
+        load_settings(tmp_path / "demands.yaml", environ={})
+    assert "folder" in str(info.value)
+
+
+def test_cli_in_a_real_process_gives_messages_for_control_characters_and_a_fifo(small_file, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
+    env.update(PYTHONPATH=str(ROOT), MONITOR_MAIL_TO="a@example.org\r\nBcc: spy@example.org",
+               MONITOR_STATE=str(tmp_path / "state"))
+    cmd = [sys.executable, "-m", "monitor", "--file", str(small_file), "--today", "2026-11-24", "digest", "--send",
+           "--out", str(tmp_path / "out")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 1 and "MONITOR_MAIL_TO" in proc.stderr and "control character" in proc.stderr
+    assert "internal error" not in proc.stderr
+    del env["MONITOR_MAIL_TO"]
+    env["MONITOR_SMTP_PORT"] = "²"
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 1 and "not a whole number" in proc.stderr and "internal error" not in proc.stderr
+    del env["MONITOR_SMTP_PORT"]
+    os.mkfifo(small_file.parent / "monitor.toml")
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 1 and "FIFO" in proc.stderr and "internal error" not in proc.stderr

@@ -1,0 +1,56 @@
+"""Read a file only when it is a regular file: a FIFO, a device or a folder gets an error at once, never a hang.
+
+Opening a FIFO for reading blocks until a writer comes, and reading a device may never end; so the path is
+checked with stat, then opened with O_NONBLOCK (which does not block on a FIFO) and checked again on the open
+handle, in case it was swapped in between.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+class NotARegularFile(OSError):
+    """The path exists but is a FIFO, a device, a socket or a folder; `kind` names which, in plain words."""
+
+    def __init__(self, path, kind: str):
+        super().__init__(f"{path} is {kind}, not a regular file")
+        self.path, self.kind = Path(path), kind
+        self.strerror = f"it is {kind}, not a regular file"
+
+
+def kind_of(mode: int) -> str:
+    """Plain words for the type of file in a stat mode ('a regular file', 'a FIFO (named pipe)', ...)."""
+    for test, words in ((stat.S_ISREG, "a regular file"), (stat.S_ISDIR, "a folder"),
+                        (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+                        (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return words
+    return "not a regular file"
+
+
+def check_regular(path: str | os.PathLike) -> bool:
+    """True when `path` is a regular file, False when nothing is there; NotARegularFile for anything else."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return False
+    if not stat.S_ISREG(mode):
+        raise NotARegularFile(path, kind_of(mode))
+    return True
+
+
+def read_regular(path: str | os.PathLike) -> bytes | None:
+    """The bytes of the regular file at `path`, None when there is none; NotARegularFile for a FIFO and the like."""
+    if not check_regular(path):
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotARegularFile(path, kind_of(mode))
+        return handle.read()
