@@ -32,10 +32,15 @@ def first_refused(text: str) -> tuple[int, str] | None:
 
 
 def describe(char: str) -> str:
-    """A character's name for a message: `the control character U+001B`, `a byte that is not UTF-8`."""
+    """A refused character's name for a message: `the control character U+001B`, `a byte that is not UTF-8`."""
     if "\ud800" <= char <= "\udfff":
         return "a byte that is not UTF-8 text"
-    return _LINE_NAMES.get(char) or f"the invisible control character U+{ord(char):04X}"
+    return f"the invisible control character U+{ord(char):04X}"
+
+
+def describe_line_break(char: str) -> str:
+    """A foreign line break's name for a message: `a carriage return (CR) without a line feed`, ..."""
+    return _LINE_NAMES[char]
 
 
 def foreign_line_breaks(text: str):

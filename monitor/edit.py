@@ -157,10 +157,13 @@ def _edit(path, splice, today, summary: str) -> str:
         try:
             replace_if_unchanged(path, source.encode(new_text), source.state)
         except FileChanged as exc:
-            kept = f"; the other program's version is kept as {exc.kept_copy}" if exc.kept_copy else ""
+            if exc.kept_copy:
+                raise EditConflict(f"{summary}, but another program wrote into {shown} at the same moment: its "
+                                   f"version is kept as {exc.kept_copy} — compare the two and copy over what is "
+                                   "missing") from None
             raise EditConflict(f"{shown} was changed by another program (an editor saving it?) while monitor was "
-                               f"updating it; nothing of this command was written{kept} — save your editor's "
-                               "changes, then run the command again") from None
+                               "updating it; nothing of this command was written — save your editor's changes, "
+                               "then run the command again") from None
         except OSError as exc:  # a full disk, a folder that became read-only
             raise DataError([_cannot_write(shown, f"it cannot be written ({exc.strerror})")]) from None
     finally:

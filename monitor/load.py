@@ -11,12 +11,11 @@ import contextlib
 import gc
 import itertools
 import os
-import stat
 from dataclasses import dataclass, field
 
 import yaml
 
-from .chars import describe, first_refused, foreign_line_breaks, has_refused, position, visible
+from .chars import describe, describe_line_break, first_refused, foreign_line_breaks, has_refused, position, visible
 from .problems import ERROR, Findings, Problem, hint_for
 
 try:  # the C parser is 3-4x faster; the pure one gives the same events and marks
@@ -111,44 +110,17 @@ def read_bounded(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) ->
 
 def read_regular(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, os.stat_result]:
     """`read_bounded`, with the file's status as it was when read (to notice a later change by another program)."""
+    from .readfile import NotARegularFile, TooLarge, read_with_status
+
     try:
-        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer for ever.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        return read_with_status(path, max_bytes)
+    except NotARegularFile as exc:
+        raise FileProblem("not-a-file", f"this is {exc.kind}, not a file") from None
+    except TooLarge as exc:
+        size = f"{exc.size:,} bytes" if exc.size is not None else "more than that"
+        raise FileProblem("file-too-large", f"the file is {size}, more than the limit of {exc.limit:,}") from None
     except OSError as exc:
         raise FileProblem("file-missing", f"cannot read the file ({exc.strerror})") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise FileProblem("not-a-file", f"this is {_kind(info.st_mode)}, not a file")
-        if info.st_size > max_bytes:
-            raise FileProblem("file-too-large", f"the file is {info.st_size:,} bytes, more than the limit of "
-                                                f"{max_bytes:,}")
-        chunks, size = [], 0
-        while size <= max_bytes:  # the file may grow while we read it: never read more than the limit
-            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > max_bytes:
-            raise FileProblem("file-too-large", f"the file is more than the limit of {max_bytes:,} bytes")
-        return b"".join(chunks), info
-    except OSError as exc:
-        raise FileProblem("file-missing", f"cannot read the file ({exc.strerror})") from None
-    finally:
-        os.close(fd)
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
 
 
 def parse_bytes(data: bytes, path: str = "demands.yaml", *, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
@@ -172,7 +144,7 @@ def parse_text(text: str, path: str = "demands.yaml") -> Loaded:
         text = text[1:]
     loaded = Loaded(path, text=text)
     breaks = [_problem(path, *position(text, offset), "line-break-character",
-                       f"{describe(char)} is in the text here: YAML counts it as a new line, other programs do not")
+                       f"{describe_line_break(char)} is in the text here: YAML counts it as a new line, other programs do not")
               for offset, char in itertools.islice(foreign_line_breaks(text), MAX_REPORTED)]
     if breaks:  # the parser's lines would not be the lines that editors, git and `monitor update` count
         loaded.problems.extend(breaks)

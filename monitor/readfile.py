@@ -41,16 +41,48 @@ def check_regular(path: str | os.PathLike) -> bool:
     return True
 
 
-def read_regular(path: str | os.PathLike) -> bytes | None:
+def read_regular(path: str | os.PathLike, max_bytes: int | None = None) -> bytes | None:
     """The bytes of the regular file at `path`, None when there is none; NotARegularFile for a FIFO and the like."""
     if not check_regular(path):
         return None
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        return read_with_status(path, max_bytes)[0]
     except FileNotFoundError:
         return None
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotARegularFile(path, kind_of(mode))
-        return handle.read()
+
+
+class TooLarge(OSError):
+    """The file is larger than the limit it is read with."""
+
+    def __init__(self, path, size: int | None, limit: int):
+        what = f"{size:,} bytes" if size is not None else "more than that"
+        super().__init__(f"{path} is {what}, more than the limit of {limit:,}")
+        self.size, self.limit = size, limit
+
+
+def read_with_status(path: str | os.PathLike, max_bytes: int | None = None) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file and its status as it was when read (to notice a later change by another program).
+
+    Raises NotARegularFile, TooLarge (never reading more than `max_bytes`, though the file grows meanwhile) or
+    the OSError of opening or reading it.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotARegularFile(path, kind_of(info.st_mode))
+        limit = max_bytes if max_bytes is not None else float("inf")
+        if info.st_size > limit:
+            raise TooLarge(path, info.st_size, int(limit))
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, int(min(1 << 20, limit + 1 - size)))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise TooLarge(path, None, int(limit))
+        return b"".join(chunks), info
+    finally:
+        os.close(fd)

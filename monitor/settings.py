@@ -65,24 +65,22 @@ class Settings:
                                 "environment (it is never read from monitor.toml)")
 
 
-# C0 controls except tab, DEL and C1: CR/LF in an address would inject mail headers, the rest is never meant.
-CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-
-
 def check_text(value, where: str) -> None:
-    """Raise SettingsError when a text value (or one inside a list) holds a control character or cannot be encoded."""
+    """Raise SettingsError when a text value (or one inside a list) holds a control character or cannot be encoded.
+
+    The one rule for text (chars.py), and a line break too: CR/LF in an address would inject mail headers.
+    """
+    from .chars import describe, first_refused
+
     for item in value if isinstance(value, list) else [value]:
         if not isinstance(item, str):
             continue
-        found = CONTROL.search(item)
+        found = first_refused(item) or ((item.index("\n"), "\n") if "\n" in item else None)
+        if found and "\ud800" <= found[1] <= "\udfff":
+            raise SettingsError(f"{where}: is not valid UTF-8 text — set it again, typing the value")
         if found:
-            raise SettingsError(f"{where}: contains the control character U+{ord(found.group()):04X} at position "
-                                f"{found.start() + 1} — remove it (a line break or an invisible character pasted "
-                                "by mistake); write the value on one line")
-        try:
-            item.encode("utf-8")
-        except UnicodeEncodeError:
-            raise SettingsError(f"{where}: is not valid UTF-8 text — set it again, typing the value") from None
+            raise SettingsError(f"{where}: contains {describe(found[1])} at position {found[0] + 1} — remove it (a line break or "
+                                "an invisible character pasted by mistake); write the value on one line")
 
 
 # key -> (parser, default); the parser gets the raw value and where it came from, and returns the clean value.

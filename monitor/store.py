@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LOCK_TIMEOUT_SECONDS = 60
+SETTLE_SECONDS = 0.05  # how long a save that began before our rename may take to land in the old file
 # EFBIG: a file-size limit (a quota, a FAT32 disk, ulimit -f) stops the write just as a full disk does
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
 
@@ -99,7 +100,11 @@ class FileState:
 
 
 class FileChanged(Exception):
-    """Another program wrote to the file while monitor was changing it; `kept_copy` names a copy when one was made."""
+    """Another program wrote to the file while monitor was changing it.
+
+    Without `kept_copy` nothing of ours was written. With it, our version is in place and the other program's
+    version (written into the file we replaced) is kept as `kept_copy`.
+    """
 
     def __init__(self, path: Path, kept_copy: Path | None = None):
         super().__init__(str(path))
@@ -109,9 +114,9 @@ class FileChanged(Exception):
 def replace_if_unchanged(target: str | os.PathLike, data: bytes, expected: FileState) -> None:
     """Replace `target` with `data` atomically, only if it still holds what was read (`expected`); else FileChanged.
 
-    The check is made immediately before the rename, and once more on the replaced file just after it: an editor
-    that wrote into the old file in between gets its version put back (it is kept under a second name while we
-    look), so that a save is never lost to our rename. What remains is an editor that opened the file before our
+    The check is made immediately before the rename, and once more on the replaced file SETTLE_SECONDS after it:
+    an editor that wrote into the old file in between gets its version put back (it keeps a second name while we
+    look), so that a save is not lost to our rename. What remains is an editor that opened the file before our
     rename and writes into it after our second look; the README says so.
     """
     target = Path(target)
@@ -127,8 +132,12 @@ def replace_if_unchanged(target: str | os.PathLike, data: bytes, expected: FileS
             except OSError:  # a file system without hard links: the check above is all we can do
                 keep = None
             os.replace(tmp, target)
-            if keep is not None and not expected.matches(old_fd):
-                _put_back(target, keep, tmp_fd, data)
+            if keep is not None:
+                # A program that opened the old file just before the rename may still be writing into it: give
+                # it a moment (an editor's open, write and close take a few milliseconds) before looking again.
+                time.sleep(SETTLE_SECONDS)
+                if not expected.matches(old_fd):
+                    _put_back(target, keep, tmp_fd, data)
         finally:
             os.close(old_fd)
     except BaseException:
@@ -149,8 +158,8 @@ def _put_back(target: Path, keep: Path, new_fd: int, data: bytes) -> None:
     if ours_untouched:
         os.replace(keep, target)
         raise FileChanged(target)
-    # Someone also wrote into our new version: keep both, and let the person decide.
-    copy = target.with_name(f"{target.name}.conflict-{time.strftime('%Y%m%d-%H%M%S')}")
+    # Someone also wrote into our new version, which stays: the old file with their other write is kept beside it.
+    copy = target.with_name(f"{target.name}.conflict-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}")
     os.replace(keep, copy)
     raise FileChanged(target, kept_copy=copy)
 

@@ -258,13 +258,15 @@ def test_a_job_failing_on_bad_data_logs_one_plain_line_and_the_scheduler_keeps_r
     finally:
         scheduler.shutdown(wait=True)
     assert [e.exception for e in events] == [None, None] and all(e.code == EVENT_JOB_EXECUTED for e in events)
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert [r.name for r in errors] == ["monitor.schedule", "monitor.schedule"]
-    assert all(r.exc_info is None and "\n" not in r.getMessage() for r in errors)
-    assert "weekly digest failed" in errors[0].getMessage() and "monitor validate" in errors[0].getMessage()
-    assert "report refresh failed" in errors[1].getMessage()
+    # The escaped control character is now refused by validation (the one rule for text), so both jobs stop
+    # before sending or writing anything, each with plain lines that say why.
+    ours = [r for r in caplog.records if r.name == "monitor.schedule" and r.levelno >= logging.WARNING]
+    assert all(r.exc_info is None and "\n" not in r.getMessage() for r in ours)
+    assert any("control character U+0001" in r.getMessage() for r in ours)
+    assert any("weekly digest not made" in r.getMessage() and "monitor validate" in r.getMessage() for r in ours)
+    assert any("reports left as they were" in r.getMessage() for r in ours)
     assert "Traceback" not in caplog.text and "Traceback" not in capfd.readouterr().err
-    assert len(smtp.messages) == 2  # the digest itself went out before the reports failed
+    assert smtp.messages == []
 
 
 def test_a_fifo_at_the_data_file_does_not_hang_the_refresh_job(place, caplog):
