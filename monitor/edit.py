@@ -113,6 +113,7 @@ def _edit(path, splice, today, summary: str) -> str:
     from .store import FileChanged, file_lock, replace_if_unchanged
 
     shown = str(path)
+    path = os.path.realpath(path)  # a linked data file: change the file it points to, keep the link
     _check_writable(path, shown)
     try:
         lock = file_lock(path)

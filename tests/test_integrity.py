@@ -116,6 +116,13 @@ def test_an_update_that_would_change_anything_else_writes_nothing(small_file, mo
 
 # -- never overwrite what someone else wrote ----------------------------------------------------------------------
 
+def test_a_linked_data_file_is_updated_where_it_lives_and_the_link_stays(small_file):
+    link = small_file.parent / "linked.yaml"
+    link.symlink_to(small_file.name)
+    assert cli(link, *UPDATE).returncode == 0
+    assert link.is_symlink() and "Released." in small_file.read_text(encoding="utf-8")
+
+
 def test_a_read_only_file_is_refused(small_file):
     before = small_file.read_bytes()
     small_file.chmod(0o444)
