@@ -45,6 +45,9 @@ def describe_line_break(char: str) -> str:
 
 def foreign_line_breaks(text: str):
     """(offset, character) of each line break that is not LF or CRLF, in order."""
+    if "\x85" not in text and "\u2028" not in text and "\u2029" not in text \
+            and text.count("\r") == text.count("\r\n"):
+        return  # the usual case, found by fast substring counts (the regular expression: 0.14 s at 16 MB)
     for match in _FOREIGN_LINE_BREAK.finditer(text):
         yield match.start(), match.group()
 

@@ -189,7 +189,7 @@ def cmd_validate(args) -> int:
     warnings = max(len(problems), getattr(problems, "total", 0)) - errors
     if errors:
         staged = " (the version staged for commit)" if args.staged else ""
-        print(f"{data_path(args)}{staged}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        print(f"{data_path(args)}{staged}: {errors:,} error(s), {warnings:,} warning(s)", file=sys.stderr)
         return 1
     return 0
 

@@ -264,7 +264,7 @@ def test_at_most_200_problems_are_printed_then_how_many_more(tmp_path):
     assert done.returncode == 1 and len(lines) == 201
     total = 300 * 8  # each demand: a bad id and 7 missing keys
     assert lines[-1].startswith(f"... and {total - 200:,} more problems")
-    assert f"{total} error(s)" in done.stderr
+    assert f"{total:,} error(s)" in done.stderr
     assert [int(line.split(":")[1]) for line in lines[:200]] == sorted(int(line.split(":")[1]) for line in lines[:200])
 
 
