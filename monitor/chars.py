@@ -72,10 +72,7 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     """`text` with every control, separator and direction character shown as `\\x1b` / `\\u2028` (for a terminal)."""
 
     def show(match: re.Match) -> str:
-        char = match.group()
-        if keep_newlines and char == "\n":
-            return char
-        code = ord(char)
+        code = ord(match.group())
         if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as Python keeps it (surrogateescape)
             return f"\\x{code - 0xDC00:02x}"
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

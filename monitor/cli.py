@@ -33,8 +33,36 @@ class UsageError(Exception):
     """A wrong argument that argparse cannot see (a bad date, say): exit 2."""
 
 
+class VisibleText:
+    """A terminal stream that shows control characters as `\\x1b` instead of passing them to the terminal.
+
+    Everything `monitor` prints goes through it (messages quote the user's values, argparse quotes the command
+    line): an escape sequence in a value could otherwise retitle the window or write to the clipboard.
+    """
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        from .chars import visible
+
+        return self.stream.write(visible(text, keep_newlines=True))
+
+    def __getattr__(self, name):  # flush, fileno, isatty, encoding...: those of the real stream
+        return getattr(self.stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return its exit code. Never lets a traceback reach the user unless --debug."""
+    real = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = VisibleText(sys.stdout), VisibleText(sys.stderr)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = real
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):

@@ -339,3 +339,12 @@ def test_a_full_disk_during_update_is_a_message_and_leaves_the_file(small_file):
     assert done.returncode == 1 and "cannot be written" in done.stderr and "nothing was written" in done.stderr
     assert small_file.read_bytes() == before
     assert [p.name for p in small_file.parent.iterdir() if p.suffix == ".tmp"] == []
+
+
+@pytest.mark.parametrize("argv", [["status", "--resolution", "x\x1b]0;title\x07"], ["\x1b]52;c;aGk=\x07"],
+                                  ["update", "\x1b[2J", "--status", "met", "--note", "x"]])
+def test_what_reaches_the_terminal_has_control_characters_made_visible(small_file, argv):
+    done = cli(small_file, *argv)
+    assert done.returncode in (1, 2)
+    assert "\x1b" not in done.stdout + done.stderr and "\x07" not in done.stdout + done.stderr
+    assert "\\x1b" in done.stderr
