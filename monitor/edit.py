@@ -25,6 +25,7 @@ from .validate import status_hint, validate_loaded
 
 _PLAIN_SAFE = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*\Z")
 _NOT_PLAIN = {"null", "Null", "NULL", "~", ""}
+_FLOW_INDICATORS = re.compile(r"[,\[\]{}]")
 _ALWAYS_QUOTED = {"resolution", "paragraph"}  # ids like "2013" and numbers like "7": quoted, as in the shipped file
 
 
@@ -54,14 +55,23 @@ class Source:
         return (b"\xef\xbb\xbf" if self.bom else b"") + text.encode("utf-8")
 
 
-def scalar(value: str) -> str:
-    """`value` as a YAML scalar that reads back as exactly this text: plain where safe, else double-quoted."""
+def scalar(value: str, *, in_flow: bool = False) -> str:
+    """`value` as a YAML scalar that reads back as exactly this text: plain where safe, else double-quoted.
+
+    `in_flow`: the value goes inside `[...]` or `{...}`, where `,`, brackets and braces end a plain value.
+    """
     if value not in _NOT_PLAIN and _PLAIN_SAFE.match(value) and value == value.strip() \
-            and ": " not in value and " #" not in value and not value.endswith(":"):
-        tree = parse_text(f"k: {value}\n").tree
-        if isinstance(tree, dict) and tree.get("k") == value:
+            and ": " not in value and " #" not in value and not value.endswith(":") \
+            and not (in_flow and _FLOW_INDICATORS.search(value)):
+        tree = parse_text(f"k: [{value}]\n" if in_flow else f"k: {value}\n").tree
+        if isinstance(tree, dict) and tree.get("k") == ([value] if in_flow else value):
             return value
     return json.dumps(value, ensure_ascii=False)  # JSON strings are valid YAML double-quoted scalars
+
+
+def flow_scalar(value: str) -> str:
+    """`value` as a scalar inside `[...]` or `{...}`."""
+    return scalar(value, in_flow=True)
 
 
 def add_entry(path: str | os.PathLike, demand_id: str, *, status: str, date: dt.date, note: str,
@@ -81,7 +91,7 @@ def add_entry(path: str | os.PathLike, demand_id: str, *, status: str, date: dt.
         _check_arguments(shown, history, entry, sources)
         fields = {k: v for k, v in entry.items() if k != "sources"}
         text = insert_item(source.text, history, fields, sources, newline=source.newline)
-        return text, Intent(("demands", index, "history"), entry)
+        return text, Intent(("demands", index, "history"), entry, history.item_pos[-1][0])
 
     return _edit(path, splice, today, f"added to {demand_id}: {date.isoformat()} {status}")
 
@@ -102,7 +112,7 @@ def add_demand(path: str | os.PathLike, fields: dict, *, today: dt.date | None =
         first = {"date": adopted or (today or dt.date.today()).isoformat(), "status": "pending",
                  "note": "Demanded by the resolution."}
         text = insert_item(source.text, demands, item, None, history=first, newline=source.newline)
-        return text, Intent(("demands",), {**item, "history": [first]})
+        return text, Intent(("demands",), {**item, "history": [first]}, demands.item_pos[-1][0])
 
     return _edit(path, splice, today, f"added demand {fields.get('id')}")
 
@@ -110,7 +120,9 @@ def add_demand(path: str | os.PathLike, fields: dict, *, today: dt.date | None =
 def _edit(path, splice, today, summary: str) -> str:
     """Read under the lock, splice, prove the result is the old file plus the intended change, then write."""
     from .load import FileProblem, parse_bytes, read_regular
-    from .store import FileChanged, file_lock, replace_if_unchanged
+    from filelock import Timeout
+
+    from .store import FileChanged, ReplacedButUnchecked, file_lock, replace_if_unchanged
 
     shown = str(path)
     path = os.path.realpath(path)  # a linked data file: change the file it points to, keep the link
@@ -118,6 +130,8 @@ def _edit(path, splice, today, summary: str) -> str:
     try:
         lock = file_lock(path)
         lock.__enter__()
+    except Timeout:  # another monitor command holds it (filelock's Timeout is an OSError too)
+        raise
     except OSError as exc:  # a read-only folder, a full disk: the lock file cannot be made
         raise DataError([_cannot_write(shown, f"the lock file beside it cannot be created ({exc.strerror})")]) from None
     try:
@@ -138,6 +152,10 @@ def _edit(path, splice, today, summary: str) -> str:
         # The old tree and text go before the new tree is built (at 10,000 demands: about 200 MB and 31 MB).
         loaded, source = None, dataclasses.replace(source, text="")
         new_loaded = parse_text(new_text, shown)
+        if any(p.is_error for p in new_loaded.problems):  # the old text parsed: the splice made it unreadable
+            raise DataError([Problem(shown, intent.line, 1, ERROR, "unsafe-edit",
+                                     "the new lines would have made the file unreadable, after the item that "
+                                     "starts on this line", hint_for("unsafe-edit"))])
         new_register, problems = validate_loaded(new_loaded, today=today)
         if new_register is None:
             # Validating only the result halves the work of an update (profiled at 10,000 demands); when it fails,
@@ -165,6 +183,10 @@ def _edit(path, splice, today, summary: str) -> str:
             raise EditConflict(f"{shown} was changed by another program (an editor saving it?) while monitor was "
                                "updating it; nothing of this command was written — save your editor's changes, "
                                "then run the command again") from None
+        except ReplacedButUnchecked as exc:
+            raise EditConflict(f"{summary}, but the previous version could not be checked afterwards "
+                               f"({exc.strerror}); it is kept as {exc.kept_copy} in case an editor saved into it — "
+                               "compare the two, then delete it") from None
         except OSError as exc:  # a full disk, a folder that became read-only
             raise DataError([_cannot_write(shown, f"it cannot be written ({exc.strerror})")]) from None
     finally:
@@ -178,7 +200,12 @@ def _check_writable(path, shown: str) -> None:
         info = os.stat(path)
     except OSError:
         return  # reading it says why
-    if stat.S_ISREG(info.st_mode) and (not info.st_mode & 0o222 or not os.access(path, os.W_OK)):
+    if not stat.S_ISREG(info.st_mode):  # before the lock: no lock file is made beside a device or a pipe
+        from .readfile import kind_of
+
+        raise DataError([Problem(shown, 1, 1, ERROR, "not-a-file", f"this is {kind_of(info.st_mode)}, not a file",
+                                 hint_for("not-a-file"))])
+    if not info.st_mode & 0o222 or not os.access(path, os.W_OK):
         raise DataError([Problem(shown, 1, 1, ERROR, "read-only",
                                  f"the file is read-only (permissions {stat.filemode(info.st_mode)})",
                                  hint_for("read-only"))])
@@ -270,14 +297,14 @@ def insert_item(text: str, seq: YList, item: dict, sources: list[str] | None, hi
     for n, (key, value) in enumerate(item.items()):
         prefix = f"{dash_indent}- " if n == 0 else key_indent
         if isinstance(value, list):
-            new.append(f"{prefix}{key}: [" + ", ".join(scalar(v) for v in value) + "]")
+            new.append(f"{prefix}{key}: [" + ", ".join(flow_scalar(v) for v in value) + "]")
         elif key in _ALWAYS_QUOTED:
             new.append(f"{prefix}{key}: {json.dumps(value, ensure_ascii=False)}")
         else:
             new.append(f"{prefix}{key}: {scalar(value)}")
     if sources:
         if flow_sources:
-            new.append(f"{key_indent}sources: [" + ", ".join(scalar(s) for s in sources) + "]")
+            new.append(f"{key_indent}sources: [" + ", ".join(flow_scalar(s) for s in sources) + "]")
         else:
             new.append(f"{key_indent}sources:")
             new.extend(f"{key_indent}  - {scalar(s)}" for s in sources)
@@ -354,12 +381,12 @@ def _uses_flow_sources(lines: _Lines, seq: YList) -> bool:
 
 
 def _insert_flow(text: str, seq: YList, item: dict, sources, history) -> str:
-    parts = [f"{k}: [" + ", ".join(scalar(v) for v in value) + "]" if isinstance(value, list)
-             else f"{k}: {scalar(value)}" for k, value in item.items()]
+    parts = [f"{k}: [" + ", ".join(flow_scalar(v) for v in value) + "]" if isinstance(value, list)
+             else f"{k}: {flow_scalar(value)}" for k, value in item.items()]
     if sources:
-        parts.append("sources: [" + ", ".join(scalar(s) for s in sources) + "]")
+        parts.append("sources: [" + ", ".join(flow_scalar(s) for s in sources) + "]")
     if history is not None:
-        parts.append("history: [{" + ", ".join(f"{k}: {scalar(v)}" for k, v in history.items()) + "}]")
+        parts.append("history: [{" + ", ".join(f"{k}: {flow_scalar(v)}" for k, v in history.items()) + "}]")
     line, col = seq.end
     offset = _Lines(text).starts[line - 1] + col - 1  # just after the closing ']'
     close = text.rfind("]", 0, offset)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import itertools
 import os
 from dataclasses import dataclass, field
 
@@ -25,7 +24,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64  # a register is 5 levels deep; deeper nesting is refused before Python's recursion limit
-MAX_REPORTED = 1000  # problems of one kind kept from one file: enough to fix, bounded in memory
 _CORE = "tag:yaml.org,2002:"
 _QUOTED = ("'", '"')
 _NULL_WORDS = ("", "~", "null", "Null", "NULL")
@@ -143,11 +141,22 @@ def parse_text(text: str, path: str = "demands.yaml") -> Loaded:
     if text.startswith("\ufeff"):
         text = text[1:]
     loaded = Loaded(path, text=text)
-    breaks = [_problem(path, *position(text, offset), "line-break-character",
-                       f"{describe_line_break(char)} is in the text here: YAML counts it as a new line, other programs do not")
-              for offset, char in itertools.islice(foreign_line_breaks(text), MAX_REPORTED)]
-    if breaks:  # the parser's lines would not be the lines that editors, git and `monitor update` count
-        loaded.problems.extend(breaks)
+    breaks = Findings()
+    line, counted, line_start = 1, 0, 0
+    for offset, char in foreign_line_breaks(text):
+        newlines = text.count("\n", counted, offset)  # counted on from the last one: a file of CRs stays linear
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", counted, offset) + 1
+        counted = offset
+        column = offset - line_start + 1
+        if breaks.wants(line, column):
+            breaks.add(_problem(path, line, column, "line-break-character", f"{describe_line_break(char)} is in "
+                                "the text here: YAML counts it as a new line, other programs do not"))
+        else:
+            breaks.count(ERROR)
+    if breaks.total:  # the parser's lines would not be the lines that editors, git and `monitor update` count
+        loaded.problems = breaks.result()
         return loaded
     builder = _Builder(path)
     try:
@@ -359,6 +368,9 @@ def _syntax_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         start = _pos(exc.context_mark) if exc.context_mark else (line, column)
         return Problem(path, start[0], start[1], ERROR, "syntax", "this quoted text is never closed",
                        "add the closing quote at the end of the value")
+    if "nesting depth" in what:  # libyaml's own limit (1000 levels), met before ours is counted
+        return _problem(path, line, column, "too-deep",
+                        f"the lists and blocks here are nested more than {MAX_DEPTH} levels deep")
     if "mapping values are not allowed" in what:
         return Problem(path, line, column, ERROR, "syntax", "a second ':' where a value was expected",
                        "put the value in quotes, e.g. note: \"Result: released\"")

@@ -28,6 +28,7 @@ class Intent:
 
     where: tuple
     item: dict
+    line: int = 1  # in the file as it was: where the list that gets the item ends (for messages)
 
 
 @dataclass(frozen=True)

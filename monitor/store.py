@@ -45,12 +45,16 @@ def classify_write_error(exc: OSError, path: str | os.PathLike) -> OSError:
 
 
 @contextlib.contextmanager
-def file_lock(target: str | os.PathLike, timeout: float = LOCK_TIMEOUT_SECONDS):
-    """Hold an exclusive lock for `target` (a `.name.lock` file beside it) for the duration of the block."""
+def file_lock(target: str | os.PathLike, timeout: float | None = None):
+    """Hold an exclusive lock for `target` (a `.name.lock` file beside it) for the duration of the block.
+
+    Waits up to `timeout` seconds (default LOCK_TIMEOUT_SECONDS, read at each call), then filelock.Timeout.
+    """
     from filelock import FileLock
 
     target = Path(target)
-    lock = FileLock(str(target.with_name(f".{target.name}.lock")), timeout=timeout)
+    wait = LOCK_TIMEOUT_SECONDS if timeout is None else timeout
+    lock = FileLock(str(target.with_name(f".{target.name}.lock")), timeout=wait)
     with lock:
         yield
 
@@ -117,11 +121,13 @@ def replace_if_unchanged(target: str | os.PathLike, data: bytes, expected: FileS
     The check is made immediately before the rename, and once more on the replaced file SETTLE_SECONDS after it:
     an editor that wrote into the old file in between gets its version put back (it keeps a second name while we
     look), so that a save is not lost to our rename. What remains is an editor that opened the file before our
-    rename and writes into it after our second look; the README says so.
+    rename and writes into it after our second look; the README says so. An OSError after the rename is raised
+    as ReplacedButUnchecked: our version is in place.
     """
     target = Path(target)
     tmp, tmp_fd = _write_temp(target, data, os.stat(target).st_mode & 0o7777)
-    keep = target.with_name(f".{target.name}.{secrets.token_hex(4)}.old.tmp")
+    keep: Path | None = target.with_name(f".{target.name}.{secrets.token_hex(4)}.old.tmp")
+    replaced = False
     try:
         old_fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         try:
@@ -132,6 +138,7 @@ def replace_if_unchanged(target: str | os.PathLike, data: bytes, expected: FileS
             except OSError:  # a file system without hard links: the check above is all we can do
                 keep = None
             os.replace(tmp, target)
+            replaced = True
             if keep is not None:
                 # A program that opened the old file just before the rename may still be writing into it: give
                 # it a moment (an editor's open, write and close take a few milliseconds) before looking again.
@@ -140,27 +147,46 @@ def replace_if_unchanged(target: str | os.PathLike, data: bytes, expected: FileS
                     _put_back(target, keep, tmp_fd, data)
         finally:
             os.close(old_fd)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+    except FileChanged:
+        raise
+    except OSError as exc:
+        if replaced:  # ours is in place; the old version stays under its second name, in case it holds a save
+            kept, keep = keep, None
+            raise ReplacedButUnchecked(exc.errno, exc.strerror, str(target), kept_copy=kept) from None
         raise
     finally:
         os.close(tmp_fd)
+        if not replaced:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
         if keep is not None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(keep)
     _fsync_dir(target.parent)
 
 
+class ReplacedButUnchecked(OSError):
+    """The new version is in place, but looking at the old one afterwards failed; `kept_copy` is the old one."""
+
+    def __init__(self, errno_: int | None, strerror: str | None, filename: str, *, kept_copy: Path | None):
+        super().__init__(errno_, strerror, filename)
+        self.kept_copy = kept_copy
+
+
 def _put_back(target: Path, keep: Path, new_fd: int, data: bytes) -> None:
-    """Another program wrote into the file we just replaced: its version goes back, ours goes (FileChanged)."""
+    """Another program wrote into the file we just replaced: its version goes back, ours goes (FileChanged).
+
+    When it also wrote into our new version, ours stays and theirs is kept as a conflict copy. Either way the
+    kept name is used up, so nothing is left for the caller to remove.
+    """
     ours_untouched = os.fstat(new_fd).st_size == len(data) and os.pread(new_fd, len(data) + 1, 0) == data
     if ours_untouched:
         os.replace(keep, target)
+        _fsync_dir(target.parent)
         raise FileChanged(target)
-    # Someone also wrote into our new version, which stays: the old file with their other write is kept beside it.
     copy = target.with_name(f"{target.name}.conflict-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}")
     os.replace(keep, copy)
+    _fsync_dir(target.parent)
     raise FileChanged(target, kept_copy=copy)
 
 

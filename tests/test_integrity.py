@@ -123,6 +123,37 @@ def test_a_linked_data_file_is_updated_where_it_lives_and_the_link_stays(small_f
     assert link.is_symlink() and "Released." in small_file.read_text(encoding="utf-8")
 
 
+def test_a_lock_held_by_another_command_is_reported_as_such(small_file):
+    from filelock import FileLock
+
+    before = small_file.read_bytes()
+    holder = FileLock(str(small_file.parent / ".demands.yaml.lock"))
+    with holder:
+        done = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+            import sys
+            from monitor import store
+            store.LOCK_TIMEOUT_SECONDS = 0.5
+            from monitor.cli import main
+            sys.exit(main(sys.argv[1:]))
+        """), "--file", str(small_file), "--today", TODAY.isoformat(), *UPDATE], cwd=ROOT, capture_output=True,
+            text=True, timeout=60)
+    assert done.returncode == 1 and "is locked by another monitor command" in done.stderr, done.stderr
+    assert small_file.read_bytes() == before
+
+
+@pytest.mark.parametrize("note, source", [("Refused, then delayed [again] {x}.", "https://e.org/a,b[1]{2}"),
+                                          ("Plain words.", "https://example.org/7835,satrap/")])
+def test_commas_and_brackets_go_into_a_history_written_in_brackets(small_file, note, source):
+    """doe-release-2019 writes its sources as `[...]`, where a comma would end an unquoted value."""
+    before = small_file.read_text(encoding="utf-8")
+    done = cli(small_file, "update", "doe-release-2019", "--status", "reversed", "--date", "2026-11-24",
+               "--note", note, "--source", source)
+    assert done.returncode == 0, done.stderr
+    assert len(only_added_lines(before, small_file.read_text(encoding="utf-8"))) == 4
+    latest = monitor.load_register(small_file, today=TODAY).demand("doe-release-2019").latest
+    assert (latest.note, latest.sources) == (note, (source,))
+
+
 def test_a_read_only_file_is_refused(small_file):
     before = small_file.read_bytes()
     small_file.chmod(0o444)
@@ -222,6 +253,7 @@ def test_an_editor_appending_while_updates_run_loses_nothing(small_file):
     assert missing == []
     notes = [e.note for e in monitor.load_register(small_file, today=TODAY).demand("roe-release-2021").history[1:]]
     assert notes == [f"Step {n}." for n, landed in enumerate(outcomes) if landed]
+    assert any(outcomes)  # a save races an update only rarely: most of them land
 
 
 # -- bounded input ------------------------------------------------------------------------------------------------
@@ -248,11 +280,19 @@ def test_the_size_limit_applies_to_update(small_file):
     assert small_file.stat().st_size == before
 
 
-def test_nesting_500_levels_deep_is_one_problem(tmp_path):
+@pytest.mark.parametrize("levels", [500, 5000])
+def test_deep_nesting_is_one_problem(tmp_path, levels):
     path = tmp_path / "demands.yaml"
-    path.write_text("resolutions: " + "[" * 500 + "]" * 500 + "\ndemands: []\n", encoding="utf-8")
+    path.write_text("resolutions: " + "[" * levels + "]" * levels + "\ndemands: []\n", encoding="utf-8")
     done = cli(path, "validate")
     assert done.returncode == 1 and "nested more than 64 levels" in done.stdout
+    assert len(done.stdout.splitlines()) == 1
+
+
+def test_3000_foreign_line_breaks_are_all_counted(small_file):
+    small_file.write_bytes(small_file.read_bytes() + b"# x\r" * 3000 + b"# end\n")
+    done = cli(small_file, "validate")
+    assert done.returncode == 1 and "... and 2,800 more problems" in done.stdout and "3,000 error(s)" in done.stderr
 
 
 def test_at_most_200_problems_are_printed_then_how_many_more(tmp_path):
