@@ -291,11 +291,13 @@ def insert_item(text: str, seq: YList, item: dict, sources: list[str] | None, hi
     if _is_flow(lines, seq):
         return _insert_flow(text, seq, item, sources, history)
     key_indent = " " * (last_col - 1)
-    dash_indent = " " * dash if dash >= 0 else key_indent[:-2]
+    # The dash and the spaces after it as the last item has them (`- `, or `-   ` lining keys up further).
+    dash_part = start[dash:last_col - 1] if dash >= 0 and start[dash + 1:last_col - 1].strip(" ") == "" else "- "
+    dash_indent = " " * (last_col - 1 - len(dash_part))
     flow_sources = _uses_flow_sources(lines, seq)
     new = []
     for n, (key, value) in enumerate(item.items()):
-        prefix = f"{dash_indent}- " if n == 0 else key_indent
+        prefix = f"{dash_indent}{dash_part}" if n == 0 else key_indent
         if isinstance(value, list):
             new.append(f"{prefix}{key}: [" + ", ".join(flow_scalar(v) for v in value) + "]")
         elif key in _ALWAYS_QUOTED:

@@ -238,6 +238,8 @@ class _Builder:
         value = event.value
         if event.style in _QUOTED:  # only a quoted value may go on at a shallower indent than its key
             self.last_line = event.end_mark.line + 1
+        elif value.endswith("\n\n"):  # a `|+` block keeps its trailing blank lines: they belong to it
+            self.last_line = event.end_mark.line  # the end mark is on the line after them (0-based = 1-based - 1)
         if has_refused(value):
             index, char = first_refused(value)
             line, column = _pos(event.start_mark)
