@@ -14,9 +14,10 @@ import logging
 import time
 from pathlib import Path
 
+from .delivery_report import delivery_text, send_waiting  # noqa: F401  (send_waiting: the name it had here)
 from .model import Register, Status
-from .outbox import (FINAL, Delivery, DeliveryError, DigestState, _day, deliver, delivery_text,  # noqa: F401
-                     send_waiting, sending_state, short_id)
+from .outbox import (FINAL, Delivery, DeliveryError, DigestState, _day, deliver,  # noqa: F401
+                     sending_state, short_id)
 from .readfile import check_regular, read_regular
 from .store import publish_files
 

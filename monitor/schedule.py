@@ -397,7 +397,7 @@ def refresh_on_change_job(data_path: str, out_dir: str) -> None:
 @_one_line("outbox retry")
 def outbox_job(data_path: str, out_dir: str) -> None:
     """Try again to deliver digests that are waiting in the outbox."""
-    from .outbox import send_waiting
+    from .delivery_report import send_waiting
     from .settings import SettingsError, load_settings
 
     try:
