@@ -97,11 +97,14 @@ class Mailer:
             self._smtp.close()
             self._smtp = None
 
-    def send(self, message: bytes | EmailMessage, recipient: str, *, before_data=None) -> None:
+    def send(self, message: bytes | EmailMessage, recipient: str, *, before_data=None, not_sent=None) -> None:
         """Hand `message` to the server for one recipient, retrying passing failures; MailError if it cannot.
 
         `before_data()` is called once the server has said "go ahead" (354), just before the message itself goes
         out: from then until the server's reply, a lost connection leaves it in doubt (kind "in-doubt").
+        `not_sent()` is called when such an attempt then fails in a way that proves the server did not take the
+        message (a reply other than 250 to it, or the connection lost before its end marker went out), at once,
+        before any pause: a process stopped during the pause must not leave the recipient looking in doubt.
         """
         if isinstance(message, EmailMessage):
             message = message.as_bytes(policy=policy.SMTP)
@@ -109,16 +112,27 @@ class Mailer:
         sender = parseaddr(self.settings.mail_from)[1]
         pause = self.pause
         for attempt in range(1, self.attempts + 1):
+            begun = []
+
+            def going_out() -> None:
+                begun.append(True)
+                if before_data is not None:
+                    before_data()
+
             try:
-                self._transaction(self._connect(), sender, address, message, recipient, before_data)
+                self._transaction(self._connect(), sender, address, message, recipient, going_out)
                 return
             except MailError as exc:
                 self._drop()
+                if begun and exc.kind != "in-doubt" and not_sent is not None:
+                    not_sent()
                 if exc.kind != "retry" or attempt == self.attempts:
                     raise
                 error = str(exc)
             except (smtplib.SMTPException, OSError) as exc:
                 self._drop()
+                if begun and not_sent is not None:  # lost while the message was going out, before its end marker
+                    not_sent()
                 error = _describe(exc, self._clock)
                 if attempt == self.attempts:
                     raise MailError(f"could not reach the mail server {self.settings.smtp_host}:"
@@ -139,8 +153,7 @@ class Mailer:
         code, reply = smtp.docmd("data")
         if code != 354:
             raise _refusal(code, reply, "the mail server refused the digest", recipient)
-        if before_data is not None:
-            before_data()
+        before_data()
         # Dot-stuffing and the end marker as smtplib.SMTP.data() does; the marker goes last, so a failure
         # while sending means the server cannot have taken the message: not in doubt, sent again later.
         payload = re.sub(rb"(?m)^\.", b"..", message)

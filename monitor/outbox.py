@@ -2,7 +2,9 @@
 
 The delivery contract (the README's "What happens to each email" says it for users):
 - a recipient's row says "sending" only while the message itself is going out (after the server's 354, before
-  its reply); a row still "sending" on the next run means the process stopped then: that recipient is *in doubt*;
+  its reply); an attempt that then proves not delivered (a 4xx or 5xx reply to the message, a connection lost
+  before its end marker went out) puts the row back at once, before any pause; so a row still "sending" on the
+  next run means the process stopped in that moment: that recipient is *in doubt*;
 - a connection lost in that same moment makes the recipient *in doubt* at once; in doubt is never retried
   automatically (a duplicate is worse than a question), only by `monitor digest --resend`;
 - a 5xx reply for a recipient makes it *failed*; failed is not retried automatically either;
@@ -149,6 +151,19 @@ class DigestState:
         with self.db:
             self.db.execute("DELETE FROM deliveries WHERE message_id = ? AND recipient = ?", (message_id, recipient))
 
+    def row(self, message_id: str, recipient: str) -> tuple | None:
+        """A recipient's whole row (state, at, detail), or None; what put_back() restores."""
+        return self.db.execute("SELECT state, at, detail FROM deliveries WHERE message_id = ? AND recipient = ?",
+                               (message_id, recipient)).fetchone()
+
+    def put_back(self, message_id: str, recipient: str, row: tuple | None) -> None:
+        """Restore a row read by row() (None: no row): an attempt that did not deliver changes nothing."""
+        if row is None:
+            self.unmark(message_id, recipient)
+        else:
+            with self.db:
+                self.db.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?)", (message_id, recipient, *row))
+
     def settle(self, message_id: str) -> bool:
         """Nobody is left to try: mark it done and, if someone confirmed it and no later digest reached anyone,
         make its snapshot the next baseline (one transaction). True when its snapshot is (now) the baseline."""
@@ -245,8 +260,10 @@ def deliver(state: DigestState, settings, message_id: str, *, to=None, sleep=tim
             if result.waiting:  # the server is unreachable or the settings are wrong: do not try the rest now
                 result.waiting[rcpt] = next(iter(result.waiting.values()))
                 continue
+            prior = state.row(message_id, rcpt)
             try:
-                mailer.send(entry["message"], rcpt, before_data=lambda r=rcpt: state.mark(message_id, r, "sending"))
+                mailer.send(entry["message"], rcpt, before_data=lambda r=rcpt: state.mark(message_id, r, "sending"),
+                            not_sent=lambda r=rcpt, p=prior: state.put_back(message_id, r, p))
             except MailError as exc:
                 if exc.kind == "in-doubt":
                     state.mark(message_id, rcpt, "in-doubt", str(exc))
@@ -254,11 +271,7 @@ def deliver(state: DigestState, settings, message_id: str, *, to=None, sleep=tim
                 elif exc.kind == "refused":
                     state.mark(message_id, rcpt, "failed", str(exc))
                     result.failed[rcpt] = str(exc)
-                elif before is None:
-                    state.unmark(message_id, rcpt)
-                    result.waiting[rcpt] = str(exc)
-                else:  # a resend that did not get through: the recipient stays as it was
-                    state.mark(message_id, rcpt, before, state.details(message_id).get(rcpt, ""))
+                else:  # nothing reached the server (not_sent put the row back): as it was, none or a resend's
                     result.waiting[rcpt] = str(exc)
                 continue
             state.mark(message_id, rcpt, "sent")

@@ -223,6 +223,40 @@ def test_a_process_stopped_while_waiting_to_retry_leaves_nobody_skipped(place, s
         server.stop()
 
 
+def test_a_process_killed_while_waiting_after_a_4xx_to_the_message_leaves_nobody_in_doubt(place):
+    data, state, out = place
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "monitor", "--file", str(data), "--today", "2026-11-24", "digest", "--send",
+           "--out", str(out)]
+    with BadSmtp("451-after-data") as bad:
+        env.update(mail_env(bad.port, state))
+        proc = subprocess.Popen(cmd[:-3] + ["--since", "2021-01-01"] + cmd[-3:], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=env)
+        try:
+            # the child logs this line right before it sleeps: the kill lands in the pause, never in DATA
+            for line in proc.stderr:
+                if "trying again in 5 s" in line:
+                    break
+            assert "451" in line and len(bad.messages) == 1
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(WAIT)
+        finally:
+            proc.kill()
+            proc.communicate()
+    deliveries, waiting, snap = rows(state)
+    assert list(deliveries.values()) == [{}] and len(waiting) == 1  # the 'sending' mark did not outlive the 451
+    server = SmtpServer().start()
+    try:
+        env.update(mail_env(server.port, state))
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=WAIT)
+        assert done.returncode == 0, done.stderr
+        assert "emailed to a@example.org, Bee <b@example.org>" in done.stdout
+        assert "doubt" not in done.stdout + done.stderr
+        assert [m[1] for m in server.messages] == [["a@example.org"], ["b@example.org"]]
+    finally:
+        server.stop()
+
+
 def test_an_endless_greeting_does_not_hang_digest_send(place):
     data, state, out = place
     with BadSmtp("drip-greeting") as bad:
