@@ -257,6 +257,61 @@ def test_a_process_killed_while_waiting_after_a_4xx_to_the_message_leaves_nobody
         server.stop()
 
 
+def earlier_digest_waiting(data, state, out):
+    """A first digest that could not be sent (451 to every address): it waits in the outbox for both."""
+    with BadSmtp("4xx-rcpt") as bad:
+        with pytest.raises(DigestNotSent):
+            run_digest(load(data), settings_for(data, state, bad.port), out_dir=out, since=dt.date(2021, 1, 1),
+                       send=True, today=TODAY, sleep=no_sleep)
+    assert len(rows(state)[1]) == 1
+
+
+def cli_send(data, state, port, *more):
+    os.environ.update(mail_env(port, state))
+    try:
+        return main(["--file", str(data), "--today", "2026-11-25", "digest", "--send", *more])
+    finally:
+        for key in mail_env(port, state):
+            os.environ.pop(key, None)
+
+
+def test_an_earlier_digest_failing_now_exits_1_even_with_no_changes(place, capsys):
+    data, state, out = place
+    earlier_digest_waiting(data, state, out)
+    server = RefuseOne("b@example.org").start()
+    try:
+        code = cli_send(data, state, server.port, "--out", str(out))
+    finally:
+        server.stop()
+    captured = capsys.readouterr()
+    assert code == 1 and captured.out == ""
+    assert "The earlier digest waiting in the outbox was emailed to a@example.org" in captured.err
+    assert "Failed for Bee <b@example.org>: the mail server refused b@example.org: 550" in captured.err
+    assert "Nothing has changed since then, so no new digest was made." in captured.err
+    assert [m[1] for m in server.messages] == [["a@example.org"]]
+
+
+def test_an_earlier_digest_in_doubt_exits_1_although_the_new_one_reached_everyone(place, capsys):
+    data, state, out = place
+    earlier_digest_waiting(data, state, out)
+    db = sqlite3.connect(state / "digest.sqlite")  # as a run stopped while the message went out to a leaves it
+    with db:
+        db.execute("INSERT INTO deliveries VALUES ((SELECT message_id FROM outbox), 'a@example.org', 'sending', "
+                   "'2026-11-24T08:00:00+00:00', '')")
+    db.close()
+    shutil.copyfile(CHANGED, data)
+    server = SmtpServer().start()
+    try:
+        code = cli_send(data, state, server.port, "--out", str(out))
+    finally:
+        server.stop()
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "In doubt for a@example.org: the last run stopped while the digest was going out to them" in err
+    assert "It was emailed to a@example.org, Bee <b@example.org>" in err  # the new digest reached both
+    assert [m[1] for m in server.messages] == [["b@example.org"], ["a@example.org"], ["b@example.org"]]
+
+
 def test_an_endless_greeting_does_not_hang_digest_send(place):
     data, state, out = place
     with BadSmtp("drip-greeting") as bad:
