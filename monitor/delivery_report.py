@@ -65,10 +65,16 @@ def delivery_text(state: DigestState, d: Delivery, earlier: bool = False) -> str
     for rcpt, why in d.failed.items():
         parts.append(f"Failed for {rcpt}: {why} — correct the address in mail_to or ask the mail server's keeper, "
                      f"then run 'monitor digest --resend {short} --to ADDRESS'.")
+    # one sentence per reason: a server that cannot be reached concerns everyone left, a 4xx only its recipient
+    for why in dict.fromkeys(d.waiting.values()):
+        who = [rcpt for rcpt, reason in d.waiting.items() if reason == why]
+        since = [f"{d.deferred[r]:%Y-%m-%d %H:%M} UTC" for r in who if r in d.deferred]
+        later = (f" (so since {since[0]}; if it still says so a day after that, it counts as failed)" if since
+                 else "")
+        parts.append(f"Not yet delivered to {', '.join(who)}: {why}{later}.")
     if d.waiting:
-        why = next(iter(d.waiting.values()))
-        parts.append(f"Not yet delivered to {', '.join(d.waiting)}: {why}. It is kept in the outbox ({state.path}) "
-                     "and sent by the next 'monitor digest --send' or by 'monitor schedule'.")
+        parts.append(f"It is kept in the outbox ({state.path}) and sent by the next 'monitor digest --send' or by "
+                     "'monitor schedule'.")
     if d.settled and not d.delivered and not d.waiting:
         parts.append("Nobody has confirmed it, so the next digest still contains its changes.")
     return " ".join(parts) or f"{what} already delivered to everyone."
@@ -96,7 +102,8 @@ def status_text(state: DigestState, limit: int = 10) -> str:
         lines.append(f"{short_id(mid)}  {entry['digest_date'].isoformat()}  {how}  {entry['subject']}")
         for rcpt in dict.fromkeys(list(entry["recipients"]) + list(rows)):
             st = rows.get(rcpt, "not yet sent")
-            extra = f" — {details[rcpt]}" if st in ("in-doubt", "failed") and details.get(rcpt) else ""
+            extra = f" — {details[rcpt]}" if st in ("in-doubt", "failed", "deferred") and details.get(rcpt) else ""
+            st = "not yet sent" if st == "deferred" else st  # the README's four states; the detail says why
             lines.append(f"    {st:<12} {rcpt}{extra}")
     doubt = any(st in ("in-doubt", "failed") for mid in state.message_ids()[:limit]
                 for st in state.deliveries(mid).values())

@@ -8,8 +8,13 @@ The delivery contract (the README's "What happens to each email" says it for use
 - a connection lost in that same moment makes the recipient *in doubt* at once; in doubt is never retried
   automatically (a duplicate is worse than a question), only by `monitor digest --resend`;
 - a 5xx reply for a recipient makes it *failed*; failed is not retried automatically either;
-- a passing failure (no connection, 4xx, a process stopped while waiting between attempts) leaves no row: the
-  digest stays in the outbox and that recipient gets it on the next run;
+- a passing failure of the server or the connection (no connection, a 4xx to the greeting or the sender, a
+  process stopped while waiting between attempts) leaves no row and stops this run for everyone left: the digest
+  stays in the outbox and they get it on the next run;
+- a 4xx about one recipient (e.g. "452 mailbox full" to RCPT) is that recipient's alone: the others are sent now;
+  its row says "deferred" since the first such answer, and it is tried again on each run; still deferred a day
+  (DEFER_LIMIT) after the first, it counts as failed, so that one full mailbox cannot hold back new digests for
+  everyone;
 - a digest is settled when nobody is left to try; its snapshot becomes the next digest's baseline only if at
   least one recipient confirmed it ("sent"), so when everyone failed the next digest repeats its changes.
 One process sends at a time (a lock beside the database). The database is written by sqlite3, not by store.py.
@@ -29,8 +34,9 @@ from typing import Literal
 from .store import file_lock
 
 log = logging.getLogger("monitor.digest")
-RecipientState = Literal["sending", "sent", "in-doubt", "failed"]
+RecipientState = Literal["sending", "sent", "in-doubt", "failed", "deferred"]
 FINAL = ("sent", "in-doubt", "failed", "refused")  # "refused": the name of "failed" before issue 11
+DEFER_LIMIT = dt.timedelta(days=1)  # then a 4xx for one recipient counts as failed (see the docstring)
 APPLICATION_ID = 0x6D6F6E69  # "moni": marks the SQLite file as ours (PRAGMA application_id)
 TABLES = {"snapshots": {"id", "taken", "message_id", "data"},
           "outbox": {"message_id", "created", "digest_date", "subject", "recipients", "message", "snapshot", "done"},
@@ -164,6 +170,15 @@ class DigestState:
             with self.db:
                 self.db.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?)", (message_id, recipient, *row))
 
+    def defer(self, message_id: str, recipient: str, detail: str) -> dt.datetime:
+        """Record a "try again later" for one recipient; returns when the first of this run of them came (UTC)."""
+        with self.db:
+            row = self.row(message_id, recipient)
+            first = row[1] if row is not None and row[0] == "deferred" else _now()
+            self.db.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?, 'deferred', ?, ?)",
+                            (message_id, recipient, first, detail))
+        return dt.datetime.fromisoformat(first)
+
     def settle(self, message_id: str) -> bool:
         """Nobody is left to try: mark it done and, if someone confirmed it and no later digest reached anyone,
         make its snapshot the next baseline (one transaction). True when its snapshot is (now) the baseline."""
@@ -229,6 +244,7 @@ class Delivery:
     in_doubt: dict = dataclasses.field(default_factory=dict)      # found or left in doubt in this run
     failed: dict = dataclasses.field(default_factory=dict)        # refused with a 5xx in this run
     waiting: dict = dataclasses.field(default_factory=dict)       # not reached now: stays in the outbox
+    deferred: dict = dataclasses.field(default_factory=dict)      # of those, by their own 4xx: since when (UTC)
     settled: bool = False
     delivered: bool = False  # its snapshot is the baseline: at least one recipient confirmed it
 
@@ -252,13 +268,14 @@ def deliver(state: DigestState, settings, message_id: str, *, to=None, sleep=tim
             known[rcpt] = "in-doubt"
             result.in_doubt[rcpt] = why
             log.warning("digest %s may or may not have reached %s (%s); it is not sent again", message_id, rcpt, why)
+    stopped = ""  # why nobody more can be sent now: the server is unreachable or the settings are wrong
     with Mailer(settings, sleep=sleep) as mailer:
         for rcpt in (entry["recipients"] if to is None else to):
             before = known.get(rcpt)
             if to is None and before in FINAL:
                 continue
-            if result.waiting:  # the server is unreachable or the settings are wrong: do not try the rest now
-                result.waiting[rcpt] = next(iter(result.waiting.values()))
+            if stopped:
+                result.waiting[rcpt] = stopped
                 continue
             prior = state.row(message_id, rcpt)
             try:
@@ -271,8 +288,12 @@ def deliver(state: DigestState, settings, message_id: str, *, to=None, sleep=tim
                 elif exc.kind == "refused":
                     state.mark(message_id, rcpt, "failed", str(exc))
                     result.failed[rcpt] = str(exc)
+                elif exc.kind == "deferred" and to is None:
+                    _defer(state, message_id, rcpt, str(exc), result)
                 else:  # nothing reached the server (not_sent put the row back): as it was, none or a resend's
                     result.waiting[rcpt] = str(exc)
+                    if exc.kind != "deferred":
+                        stopped = str(exc)
                 continue
             state.mark(message_id, rcpt, "sent")
             result.sent.append(rcpt)
@@ -280,6 +301,18 @@ def deliver(state: DigestState, settings, message_id: str, *, to=None, sleep=tim
         result.settled = True
         result.delivered = state.settle(message_id)
     return result
+
+
+def _defer(state: DigestState, message_id: str, rcpt: str, why: str, result: Delivery) -> None:
+    """A 4xx for this recipient alone: it waits, unless that has gone on for DEFER_LIMIT already; then it failed."""
+    since = state.defer(message_id, rcpt, why)
+    if dt.datetime.now(dt.timezone.utc) - since < DEFER_LIMIT:
+        result.waiting[rcpt] = why
+        result.deferred[rcpt] = since
+        return
+    why = f"{why} (and so on every try since {since:%Y-%m-%d %H:%M} UTC, for more than a day, so it counts as failed)"
+    state.mark(message_id, rcpt, "failed", why)
+    result.failed[rcpt] = why
 
 
 def short_id(message_id: str) -> str:

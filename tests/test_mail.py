@@ -56,6 +56,7 @@ class BadSmtp:
 
     `behaviour` is one of: "drop-after-data" (takes the whole message, then closes without a reply),
     "451-after-data" (takes the whole message, then answers 451: not taken, try later),
+    "452-a" (452 mailbox full to RCPT a@example.org, the others taken),
     "4xx-rcpt" (451 to every RCPT), "550-rcpt" (550 relaying denied to every RCPT), "drip-greeting"
     (a greeting that never ends, one byte at a time), "endless-greeting" (220- continuation lines for ever).
     `messages` counts the messages it received in full; `greeted` is set when a client connected.
@@ -121,7 +122,10 @@ class BadSmtp:
                 conn.sendall(b"250 ok\r\n")
             elif verb == b"RCPT":
                 self.rcpts.append(raw.decode().strip())
-                if self.behaviour == "4xx-rcpt":
+                if self.behaviour == "452-a" and b"<a@example.org>" in raw:
+                    conn.sendall(b"452 4.2.2 mailbox full\r\n")
+                    self.refused.set()
+                elif self.behaviour == "4xx-rcpt":
                     conn.sendall(b"451 4.3.0 try again later\r\n")
                     self.refused.set()
                 elif self.behaviour == "550-rcpt":
@@ -293,7 +297,7 @@ def test_a_4xx_is_retried_and_then_reported_as_passing(tmp_path):
         pauses, phases = [], []
         with pytest.raises(MailError) as info, Mailer(settings, attempts=3, pause=5, sleep=pauses.append) as mailer:
             mailer.send(b"Subject: x\r\n\r\nx\r\n", "a@example.org", before_data=lambda: phases.append("data"))
-    assert info.value.kind == "retry" and "451" in str(info.value) and not info.value.permanent
+    assert info.value.kind == "deferred" and "451" in str(info.value) and not info.value.permanent
     assert pauses == [5, 15] and phases == [] and len(server.rcpts) == 3 and server.messages == []
 
 

@@ -180,9 +180,12 @@ def test_a_4xx_leaves_the_recipients_for_the_next_run_and_records_no_sending(pla
         with pytest.raises(DigestNotSent) as info:
             run_digest(load(data), settings_for(data, state, bad.port), out_dir=out, since=dt.date(2021, 1, 1),
                        send=True, today=TODAY, sleep=no_sleep)
-    assert "Not yet delivered to a@example.org, Bee <b@example.org>" in str(info.value) and "451" in str(info.value)
+    said = str(info.value)  # a 4xx to RCPT concerns that recipient alone: each is tried, each named for itself
+    assert "Not yet delivered to a@example.org: the mail server refused a@example.org for now: 451" in said
+    assert "Not yet delivered to Bee <b@example.org>: the mail server refused b@example.org for now: 451" in said
     deliveries, waiting, snap = rows(state)
-    assert list(deliveries.values()) == [{}] and len(waiting) == 1 and snap is None
+    assert list(deliveries.values()) == [{"a@example.org": "deferred", "Bee <b@example.org>": "deferred"}]
+    assert len(waiting) == 1 and snap is None
     server = SmtpServer().start()
     try:
         summary = run_digest(load(data), settings_for(data, state, server.port), out_dir=out, send=True, today=TODAY)
@@ -190,6 +193,55 @@ def test_a_4xx_leaves_the_recipients_for_the_next_run_and_records_no_sending(pla
         assert [m[1] for m in server.messages] == [["a@example.org"], ["b@example.org"]]
     finally:
         server.stop()
+
+
+def not_yet(said: str) -> list[str]:
+    """Who each "Not yet delivered to ...:" sentence names."""
+    import re
+
+    return re.findall(r"Not yet delivered to ([^:]*):", said)
+
+
+def test_one_full_mailbox_delays_only_its_owner_and_fails_after_a_day(place):
+    data, state, out = place
+    with BadSmtp("452-a") as bad:
+        settings = settings_for(data, state, bad.port)
+        with pytest.raises(DigestNotSent) as info:
+            run_digest(load(data), settings, out_dir=out, since=dt.date(2021, 1, 1), send=True, today=TODAY,
+                       sleep=no_sleep)
+        said = str(info.value)
+        assert "emailed to Bee <b@example.org>" in said and not_yet(said) == ["a@example.org"]
+        assert "the mail server refused a@example.org for now: 452 4.2.2 mailbox full" in said
+        deliveries, waiting, snap = rows(state)
+        first = next(iter(deliveries))
+        assert deliveries[first] == {"a@example.org": "deferred", "Bee <b@example.org>": "sent"} and waiting == [first]
+        assert "not yet sent a@example.org — the mail server refused a@example.org for now: 452" in \
+            digest_status(settings)
+
+        # the same day: a is tried again first, and still holds back the next digest (for at most a day)
+        shutil.copyfile(CHANGED, data)
+        with pytest.raises(DigestNotSent) as info:
+            run_digest(load(data), settings, out_dir=out, send=True, today=TODAY, sleep=no_sleep)
+        assert "No new digest was made" in str(info.value) and not_yet(str(info.value)) == ["a@example.org"]
+        assert len(bad.messages) == 1 and sum("<a@example.org>" in r for r in bad.rcpts) == 6
+
+        # a day after the first 452: a counts as failed, the first digest settles, the next one is made
+        db = sqlite3.connect(state / "digest.sqlite")
+        with db:
+            db.execute("UPDATE deliveries SET at = ? WHERE state = 'deferred'",
+                       ((dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=25)).isoformat(timespec="seconds"),))
+        db.close()
+        with pytest.raises(DigestNotSent) as info:
+            run_digest(load(data), settings, out_dir=out, send=True, today=TODAY + dt.timedelta(days=1),
+                       sleep=no_sleep)
+        said = str(info.value)
+        assert "Failed for a@example.org: the mail server refused a@example.org for now: 452" in said
+        assert "counts as failed" in said and "It was emailed to Bee <b@example.org>" in said
+        assert not_yet(said) == ["a@example.org"]  # the new digest: a's own wait starts again
+        deliveries, waiting, snap = rows(state)
+        assert deliveries[first] == {"a@example.org": "failed", "Bee <b@example.org>": "sent"}
+        assert first not in waiting and len(waiting) == 1 and snap[0] == TODAY
+        assert len(bad.messages) == 2  # b: the first digest, then the next one
 
 
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
@@ -296,8 +348,8 @@ def test_an_earlier_digest_in_doubt_exits_1_although_the_new_one_reached_everyon
     earlier_digest_waiting(data, state, out)
     db = sqlite3.connect(state / "digest.sqlite")  # as a run stopped while the message went out to a leaves it
     with db:
-        db.execute("INSERT INTO deliveries VALUES ((SELECT message_id FROM outbox), 'a@example.org', 'sending', "
-                   "'2026-11-24T08:00:00+00:00', '')")
+        db.execute("INSERT OR REPLACE INTO deliveries VALUES ((SELECT message_id FROM outbox), 'a@example.org', "
+                   "'sending', '2026-11-24T08:00:00+00:00', '')")
     db.close()
     shutil.copyfile(CHANGED, data)
     server = SmtpServer().start()
