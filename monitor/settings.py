@@ -134,6 +134,14 @@ def _addresses(value, where):
     if not isinstance(items, list):
         raise SettingsError(f"{where}: write a list of addresses, e.g. [\"a@example.org\", \"b@example.org\"]")
     clean = tuple(_address(item, where) for item in items if not isinstance(item, str) or item.strip())
+    seen: dict[str, str] = {}
+    for item in clean:
+        # one mailbox, however written ('a@x', 'Ann <A@x>'): each entry gets its own copy of the digest
+        key = parseaddr(item)[1].lower()
+        if key in seen:
+            raise SettingsError(f"{where}: {parseaddr(item)[1]} is given twice ('{seen[key]}' and '{item}') — keep "
+                                "it once, or it gets the digest twice")
+        seen[key] = item
     return clean
 
 
