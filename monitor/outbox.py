@@ -222,9 +222,11 @@ def sending_state(settings):
     lock = file_lock(folder / "digest.sqlite", timeout=0)
     try:
         lock.__enter__()
-    except Timeout:
+    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
         raise DeliveryError(f"another 'monitor digest --send' or 'monitor schedule' is sending digests from {folder} "
                             "right now; nothing was sent — wait until it has finished, then run this again") from None
+    except OSError as exc:  # the lock file cannot be made (a read-only folder, a folder in its place)
+        raise state_folder_error(folder, exc) from None
     try:
         state = DigestState(folder)
         try:

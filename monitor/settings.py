@@ -19,8 +19,11 @@ DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def state_folder_error(folder, reason: str) -> "SettingsError":
-    """The one message for a state folder that cannot be created or written."""
+def state_folder_error(folder, reason: str | OSError) -> "SettingsError":
+    """The one message for a state folder that cannot be created or written (reason: words, or the OSError)."""
+    if isinstance(reason, OSError):
+        name = f": {Path(reason.filename).name}" if reason.filename else ""
+        reason = f"{reason.strerror or reason}{name}"
     return SettingsError(f"the state folder {folder} cannot be used ({reason}) — set state in monitor.toml or "
                          "MONITOR_STATE to a folder you can write")
 

@@ -440,6 +440,21 @@ def test_a_foreign_digest_database_is_a_message(place, make, capsys):
         assert tables == [("customers",)]  # left as it was
 
 
+@pytest.mark.parametrize("command", [["--send"], ["--resend", "1a2b3c4d"]])
+def test_a_lock_file_that_cannot_be_made_is_a_state_folder_message(place, capsys, command):
+    data, state, out = place
+    (state / ".digest.sqlite.lock").mkdir(parents=True)  # os.open fails on a folder, even for root
+    os.environ.update(mail_env(free_port(), state))
+    try:
+        code = main(["--file", str(data), "--today", "2026-11-24", "digest", *command, "--out", str(out)])
+    finally:
+        for key in mail_env(0, state):
+            os.environ.pop(key, None)
+    err = capsys.readouterr().err
+    assert code == 1 and f"the state folder {state} cannot be used" in err and ".digest.sqlite.lock" in err
+    assert "cannot write the digest" not in err and "internal error" not in err
+
+
 def test_a_database_from_before_the_mark_is_still_ours(place, smtp):
     from monitor.outbox import SCHEMA
 
