@@ -14,9 +14,10 @@ import logging
 import time
 from pathlib import Path
 
+from .delivery_report import delivery_text, send_waiting  # noqa: F401  (send_waiting: the name it had here)
 from .model import Register, Status
-from .outbox import (FINAL, Delivery, DeliveryError, DigestState, _day, deliver, delivery_text,  # noqa: F401
-                     send_waiting, sending_state, short_id)
+from .outbox import (FINAL, Delivery, DeliveryError, DigestState, _day, deliver,  # noqa: F401
+                     sending_state, short_id)
 from .readfile import check_regular, read_regular
 from .store import publish_files
 
@@ -29,7 +30,7 @@ STALE_SHOWN = 10
 
 
 class DigestNotSent(Exception):
-    """The digest was saved but not delivered to everyone; it stays in the outbox for the next run."""
+    """Someone did not get a digest in this run (this one or an earlier one): in doubt, failed or still waiting."""
 
 
 # -- change detection ----------------------------------------------------------------------------------------
@@ -246,15 +247,16 @@ def run_digest(register: Register, settings, *, out_dir, since: dt.date | None =
     settings.check_mail()
     with sending_state(settings) as state:
         earlier = [deliver(state, settings, mid, sleep=sleep) for mid in state.waiting()]
-        stuck = [d for d in earlier if d.waiting]
-        if stuck:
-            raise DigestNotSent(_earlier_not_sent(state, stuck[0]))
+        said = [_earlier_not_sent(state, d) if d.waiting else delivery_text(state, d, earlier=True) for d in earlier]
+        if any(d.waiting for d in earlier):
+            raise DigestNotSent(" ".join(said))
+        # someone in doubt or failed for an earlier digest needs the user as much as for this one: exit 1
+        trouble = any(d.failed or d.in_doubt for d in earlier)
         last = state.latest_snapshot()
         digest, summary, files = _make(register, settings, state, out_dir=out_dir, since=since, today=today)
-        said = [delivery_text(state, d, earlier=True) for d in earlier]
         if since is None and digest.change_count == 0:
             if earlier:
-                return " ".join(said + ["Nothing has changed since then, so no new digest was made."])
+                return _told(said + ["Nothing has changed since then, so no new digest was made."], trouble)
             if last is not None and last[0] >= today:
                 # at most one "no changes" digest a day: a second run (or a second process after the first)
                 # would only repeat that nothing happened
@@ -265,16 +267,23 @@ def run_digest(register: Register, settings, *, out_dir, since: dt.date | None =
                                    snapshot_of(register)):
             entry = state.outbox_entry(message_id)
             if entry["done"] and entry["delivered"]:
-                return summary + f" This digest ({message_id}) was already emailed; it is not sent again."
+                return _told([summary] + said + [f"This digest ({message_id}) was already emailed; it is not sent "
+                                                 "again."], trouble)
             if entry["done"]:
-                raise DigestNotSent(summary + f" This digest ({message_id}) was already tried and reached nobody; it "
-                                    "is not sent again by itself — see 'monitor digest --status', then run "
-                                    f"'monitor digest --resend {short_id(message_id)}' once the problem is solved.")
+                raise DigestNotSent(" ".join([summary] + said + [
+                    f"This digest ({message_id}) was already tried and reached nobody; it is not sent again by "
+                    "itself — see 'monitor digest --status', then run "
+                    f"'monitor digest --resend {short_id(message_id)}' once the problem is solved."]))
         result = deliver(state, settings, message_id, sleep=sleep)
         said.append(delivery_text(state, result))
-        if result.waiting or result.failed or result.in_doubt:
-            raise DigestNotSent(" ".join([summary] + said))
-        return " ".join([summary] + said)
+        return _told([summary] + said, trouble or bool(result.waiting or result.failed or result.in_doubt))
+
+
+def _told(parts: list[str], trouble: bool) -> str:
+    """The run's summary; raised as DigestNotSent (exit 1) when someone is in doubt, failed or still waiting."""
+    if trouble:
+        raise DigestNotSent(" ".join(parts))
+    return " ".join(parts)
 
 
 def _make(register, settings, state, *, out_dir, since, today):

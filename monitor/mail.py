@@ -2,8 +2,9 @@
 
 Sending retries a passing failure (no connection, a 4xx reply) with a growing pause; a failure that will not go
 away by waiting (a 5xx reply, a wrong password) is raised at once as MailError, and so is a connection lost after
-the message went out (then the server may have it: sending again could make a duplicate). Every step of the
-conversation has a deadline of smtp_timeout seconds, the greeting included.
+the message went out (then the server may have it: sending again could make a duplicate). A 4xx about one
+recipient (to RCPT, DATA or the message) is that recipient's alone ("deferred"): the others can still be sent.
+Every step of the conversation has a deadline of smtp_timeout seconds, the greeting included.
 """
 from __future__ import annotations
 
@@ -25,13 +26,17 @@ ATTEMPTS = 3
 FIRST_PAUSE_SECONDS = 5.0
 
 
-MailErrorKind = Literal["retry", "settings", "refused", "in-doubt"]
+MailErrorKind = Literal["retry", "deferred", "settings", "refused", "in-doubt"]
+RETRIED = ("retry", "deferred")  # the kinds that waiting may cure: tried again after a pause
 
 
 class MailError(Exception):
     """The digest could not be handed to the mail server for one recipient; `kind` says what that means.
 
-    retry: a passing failure (no connection, a 4xx reply): nothing reached the server, send it later.
+    retry: a passing failure of the server or the connection (no connection, a 4xx to the greeting or the
+        sender): nothing reached the server, and nobody else can be sent now either; send it later.
+    deferred: a 4xx for this recipient (to RCPT, DATA or the message, e.g. "452 mailbox full"): not delivered,
+        send it later; the other recipients can be served now.
     settings: the setup is wrong (no STARTTLS, a wrong password): nothing was sent; fix the settings.
     refused: the server said no for good (a 5xx reply to the sender, recipient or message): failed.
     in-doubt: the connection was lost after the whole message went out, before the server's reply.
@@ -97,11 +102,14 @@ class Mailer:
             self._smtp.close()
             self._smtp = None
 
-    def send(self, message: bytes | EmailMessage, recipient: str, *, before_data=None) -> None:
+    def send(self, message: bytes | EmailMessage, recipient: str, *, before_data=None, not_sent=None) -> None:
         """Hand `message` to the server for one recipient, retrying passing failures; MailError if it cannot.
 
         `before_data()` is called once the server has said "go ahead" (354), just before the message itself goes
         out: from then until the server's reply, a lost connection leaves it in doubt (kind "in-doubt").
+        `not_sent()` is called when such an attempt then fails in a way that proves the server did not take the
+        message (a reply other than 250 to it, or the connection lost before its end marker went out), at once,
+        before any pause: a process stopped during the pause must not leave the recipient looking in doubt.
         """
         if isinstance(message, EmailMessage):
             message = message.as_bytes(policy=policy.SMTP)
@@ -109,16 +117,27 @@ class Mailer:
         sender = parseaddr(self.settings.mail_from)[1]
         pause = self.pause
         for attempt in range(1, self.attempts + 1):
+            begun = []
+
+            def going_out() -> None:
+                begun.append(True)
+                if before_data is not None:
+                    before_data()
+
             try:
-                self._transaction(self._connect(), sender, address, message, recipient, before_data)
+                self._transaction(self._connect(), sender, address, message, recipient, going_out)
                 return
             except MailError as exc:
                 self._drop()
-                if exc.kind != "retry" or attempt == self.attempts:
+                if begun and exc.kind != "in-doubt" and not_sent is not None:
+                    not_sent()
+                if exc.kind not in RETRIED or attempt == self.attempts:
                     raise
                 error = str(exc)
             except (smtplib.SMTPException, OSError) as exc:
                 self._drop()
+                if begun and not_sent is not None:  # lost while the message was going out, before its end marker
+                    not_sent()
                 error = _describe(exc, self._clock)
                 if attempt == self.attempts:
                     raise MailError(f"could not reach the mail server {self.settings.smtp_host}:"
@@ -132,15 +151,14 @@ class Mailer:
         """MAIL, RCPT, DATA and the message: smtplib.sendmail in steps, so that we know where a failure happened."""
         code, reply = smtp.mail(sender)
         if code != 250:
-            raise _refusal(code, reply, f"the mail server refused the sender {sender}", recipient)
+            raise _refusal(code, reply, f"the mail server refused the sender {sender}", recipient, passing="retry")
         code, reply = smtp.rcpt(address)
         if code not in (250, 251):
             raise _refusal(code, reply, f"the mail server refused {address}", recipient)
         code, reply = smtp.docmd("data")
         if code != 354:
             raise _refusal(code, reply, "the mail server refused the digest", recipient)
-        if before_data is not None:
-            before_data()
+        before_data()
         # Dot-stuffing and the end marker as smtplib.SMTP.data() does; the marker goes last, so a failure
         # while sending means the server cannot have taken the message: not in doubt, sent again later.
         payload = re.sub(rb"(?m)^\.", b"..", message)
@@ -173,7 +191,7 @@ class Mailer:
             code, reply = smtp.connect(s.smtp_host, s.smtp_port)
             if code != 220:
                 raise _refusal(code, reply, f"{s.smtp_host}:{s.smtp_port} does not accept mail now", None,
-                               permanent="settings")
+                               permanent="settings", passing="retry")
             smtp.ehlo()
             if s.smtp_tls == "starttls":
                 if not smtp.has_extn("starttls"):
@@ -198,10 +216,11 @@ class Mailer:
         return smtp
 
 
-def _refusal(code: int, reply, what: str, recipient: str | None, permanent: MailErrorKind = "refused") -> MailError:
+def _refusal(code: int, reply, what: str, recipient: str | None, permanent: MailErrorKind = "refused",
+             passing: MailErrorKind = "deferred") -> MailError:
     """A reply that is not the one expected: 4xx passes (try again later), 5xx does not."""
     if 400 <= code < 500:
-        return MailError(f"{what} for now: {code} {_reply(reply)}", kind="retry", recipient=recipient)
+        return MailError(f"{what} for now: {code} {_reply(reply)}", kind=passing, recipient=recipient)
     return MailError(f"{what}: {code} {_reply(reply)}", kind=permanent, recipient=recipient)
 
 

@@ -2,12 +2,19 @@
 
 The delivery contract (the README's "What happens to each email" says it for users):
 - a recipient's row says "sending" only while the message itself is going out (after the server's 354, before
-  its reply); a row still "sending" on the next run means the process stopped then: that recipient is *in doubt*;
+  its reply); an attempt that then proves not delivered (a 4xx or 5xx reply to the message, a connection lost
+  before its end marker went out) puts the row back at once, before any pause; so a row still "sending" on the
+  next run means the process stopped in that moment: that recipient is *in doubt*;
 - a connection lost in that same moment makes the recipient *in doubt* at once; in doubt is never retried
   automatically (a duplicate is worse than a question), only by `monitor digest --resend`;
 - a 5xx reply for a recipient makes it *failed*; failed is not retried automatically either;
-- a passing failure (no connection, 4xx, a process stopped while waiting between attempts) leaves no row: the
-  digest stays in the outbox and that recipient gets it on the next run;
+- a passing failure of the server or the connection (no connection, a 4xx to the greeting or the sender, a
+  process stopped while waiting between attempts) leaves no row and stops this run for everyone left: the digest
+  stays in the outbox and they get it on the next run;
+- a 4xx about one recipient (e.g. "452 mailbox full" to RCPT) is that recipient's alone: the others are sent now;
+  its row says "deferred" since the first such answer, and it is tried again on each run; still deferred a day
+  (DEFER_LIMIT) after the first, it counts as failed, so that one full mailbox cannot hold back new digests for
+  everyone;
 - a digest is settled when nobody is left to try; its snapshot becomes the next digest's baseline only if at
   least one recipient confirmed it ("sent"), so when everyone failed the next digest repeats its changes.
 One process sends at a time (a lock beside the database). The database is written by sqlite3, not by store.py.
@@ -27,8 +34,9 @@ from typing import Literal
 from .store import file_lock
 
 log = logging.getLogger("monitor.digest")
-RecipientState = Literal["sending", "sent", "in-doubt", "failed"]
+RecipientState = Literal["sending", "sent", "in-doubt", "failed", "deferred"]
 FINAL = ("sent", "in-doubt", "failed", "refused")  # "refused": the name of "failed" before issue 11
+DEFER_LIMIT = dt.timedelta(days=1)  # then a 4xx for one recipient counts as failed (see the docstring)
 APPLICATION_ID = 0x6D6F6E69  # "moni": marks the SQLite file as ours (PRAGMA application_id)
 TABLES = {"snapshots": {"id", "taken", "message_id", "data"},
           "outbox": {"message_id", "created", "digest_date", "subject", "recipients", "message", "snapshot", "done"},
@@ -149,6 +157,28 @@ class DigestState:
         with self.db:
             self.db.execute("DELETE FROM deliveries WHERE message_id = ? AND recipient = ?", (message_id, recipient))
 
+    def row(self, message_id: str, recipient: str) -> tuple | None:
+        """A recipient's whole row (state, at, detail), or None; what put_back() restores."""
+        return self.db.execute("SELECT state, at, detail FROM deliveries WHERE message_id = ? AND recipient = ?",
+                               (message_id, recipient)).fetchone()
+
+    def put_back(self, message_id: str, recipient: str, row: tuple | None) -> None:
+        """Restore a row read by row() (None: no row): an attempt that did not deliver changes nothing."""
+        if row is None:
+            self.unmark(message_id, recipient)
+        else:
+            with self.db:
+                self.db.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?)", (message_id, recipient, *row))
+
+    def defer(self, message_id: str, recipient: str, detail: str) -> dt.datetime:
+        """Record a "try again later" for one recipient; returns when the first of this run of them came (UTC)."""
+        with self.db:
+            row = self.row(message_id, recipient)
+            first = row[1] if row is not None and row[0] == "deferred" else _now()
+            self.db.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?, 'deferred', ?, ?)",
+                            (message_id, recipient, first, detail))
+        return dt.datetime.fromisoformat(first)
+
     def settle(self, message_id: str) -> bool:
         """Nobody is left to try: mark it done and, if someone confirmed it and no later digest reached anyone,
         make its snapshot the next baseline (one transaction). True when its snapshot is (now) the baseline."""
@@ -192,9 +222,11 @@ def sending_state(settings):
     lock = file_lock(folder / "digest.sqlite", timeout=0)
     try:
         lock.__enter__()
-    except Timeout:
+    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
         raise DeliveryError(f"another 'monitor digest --send' or 'monitor schedule' is sending digests from {folder} "
                             "right now; nothing was sent — wait until it has finished, then run this again") from None
+    except OSError as exc:  # the lock file cannot be made (a read-only folder, a folder in its place)
+        raise state_folder_error(folder, exc) from None
     try:
         state = DigestState(folder)
         try:
@@ -214,6 +246,7 @@ class Delivery:
     in_doubt: dict = dataclasses.field(default_factory=dict)      # found or left in doubt in this run
     failed: dict = dataclasses.field(default_factory=dict)        # refused with a 5xx in this run
     waiting: dict = dataclasses.field(default_factory=dict)       # not reached now: stays in the outbox
+    deferred: dict = dataclasses.field(default_factory=dict)      # of those, by their own 4xx: since when (UTC)
     settled: bool = False
     delivered: bool = False  # its snapshot is the baseline: at least one recipient confirmed it
 
@@ -237,16 +270,19 @@ def deliver(state: DigestState, settings, message_id: str, *, to=None, sleep=tim
             known[rcpt] = "in-doubt"
             result.in_doubt[rcpt] = why
             log.warning("digest %s may or may not have reached %s (%s); it is not sent again", message_id, rcpt, why)
+    stopped = ""  # why nobody more can be sent now: the server is unreachable or the settings are wrong
     with Mailer(settings, sleep=sleep) as mailer:
         for rcpt in (entry["recipients"] if to is None else to):
             before = known.get(rcpt)
             if to is None and before in FINAL:
                 continue
-            if result.waiting:  # the server is unreachable or the settings are wrong: do not try the rest now
-                result.waiting[rcpt] = next(iter(result.waiting.values()))
+            if stopped:
+                result.waiting[rcpt] = stopped
                 continue
+            prior = state.row(message_id, rcpt)
             try:
-                mailer.send(entry["message"], rcpt, before_data=lambda r=rcpt: state.mark(message_id, r, "sending"))
+                mailer.send(entry["message"], rcpt, before_data=lambda r=rcpt: state.mark(message_id, r, "sending"),
+                            not_sent=lambda r=rcpt, p=prior: state.put_back(message_id, r, p))
             except MailError as exc:
                 if exc.kind == "in-doubt":
                     state.mark(message_id, rcpt, "in-doubt", str(exc))
@@ -254,12 +290,12 @@ def deliver(state: DigestState, settings, message_id: str, *, to=None, sleep=tim
                 elif exc.kind == "refused":
                     state.mark(message_id, rcpt, "failed", str(exc))
                     result.failed[rcpt] = str(exc)
-                elif before is None:
-                    state.unmark(message_id, rcpt)
+                elif exc.kind == "deferred" and to is None:
+                    _defer(state, message_id, rcpt, str(exc), result)
+                else:  # nothing reached the server (not_sent put the row back): as it was, none or a resend's
                     result.waiting[rcpt] = str(exc)
-                else:  # a resend that did not get through: the recipient stays as it was
-                    state.mark(message_id, rcpt, before, state.details(message_id).get(rcpt, ""))
-                    result.waiting[rcpt] = str(exc)
+                    if exc.kind != "deferred":
+                        stopped = str(exc)
                 continue
             state.mark(message_id, rcpt, "sent")
             result.sent.append(rcpt)
@@ -269,73 +305,16 @@ def deliver(state: DigestState, settings, message_id: str, *, to=None, sleep=tim
     return result
 
 
-def send_waiting(settings, *, sleep=time.sleep) -> str:
-    """Deliver the digests waiting in the outbox (for the scheduler's retry job); '' when none is waiting."""
-    path = Path(settings.state_dir) / "digest.sqlite"
-    if not path.exists():
-        return ""
-    with sending_state(settings) as state:
-        waiting = state.waiting()
-        if waiting:
-            settings.check_mail()
-        return " ".join(delivery_text(state, deliver(state, settings, mid, sleep=sleep), earlier=True)
-                        for mid in waiting)
-
-
-def resend(settings, ident: str, to: str | None = None, *, sleep=time.sleep) -> tuple[Delivery, str]:
-    """Send a digest again on the user's decision: to `to`, else to its in-doubt and failed recipients."""
-    from .settings import check_address
-
-    settings.check_mail()
-    with sending_state(settings) as state:
-        message_id = find_digest(state, ident)
-        if to is not None:
-            targets = [check_address(to, "--to")]
-        else:
-            rows = state.deliveries(message_id)
-            order = dict.fromkeys(state.outbox_entry(message_id)["recipients"] + list(rows))  # as in mail_to
-            targets = [r for r in order if rows.get(r) in ("in-doubt", "failed", "sending")]
-            if not targets:
-                raise DeliveryError(f"nobody is in doubt or failed for digest {short_id(message_id)} — to send it to "
-                                    "someone anyway, add --to ADDRESS")
-        d = deliver(state, settings, message_id, to=targets, sleep=sleep)
-        return d, delivery_text(state, d)
-
-
-def digest_status(settings) -> str:
-    """`monitor digest --status`: the last digests and who is in doubt or failed (reads only, never creates)."""
-    if not (Path(settings.state_dir) / "digest.sqlite").exists():
-        return "No digest has been sent yet (nothing in the state folder).\n"
-    state = DigestState(settings.state_dir)
-    try:
-        return status_text(state)
-    finally:
-        state.close()
-
-
-def delivery_text(state: DigestState, d: Delivery, earlier: bool = False) -> str:
-    """What happened to one digest in this run, in plain words ending with what to do."""
-    what = "The earlier digest waiting in the outbox was" if earlier else "It was"
-    short = short_id(d.message_id)
-    parts = []
-    if d.sent:
-        parts.append(f"{what} emailed to {', '.join(d.sent)} (Message-ID {d.message_id}).")
-    for rcpt, why in d.in_doubt.items():
-        parts.append(f"In doubt for {rcpt}: {why}. It is not sent again by itself, to avoid a duplicate; ask them "
-                     f"whether it arrived, and if not run 'monitor digest --resend {short} --to {_quoted(rcpt)}'.")
-    for rcpt, why in d.failed.items():
-        parts.append(f"Failed for {rcpt}: {why} — correct the address in mail_to or ask the mail server's keeper, "
-                     f"then run 'monitor digest --resend {short} --to ADDRESS'.")
-    if d.waiting:
-        why = next(iter(d.waiting.values()))
-        parts.append(f"Not yet delivered to {', '.join(d.waiting)}: {why}. It is kept in the outbox ({state.path}) "
-                     "and sent by the next 'monitor digest --send' or by 'monitor schedule'.")
-    if d.settled and not d.delivered and not d.waiting:
-        parts.append("Nobody has confirmed it, so the next digest still contains its changes.")
-    return " ".join(parts) or f"{what} already delivered to everyone."
-
-
-_delivery_line = delivery_text  # the name digest.py used before
+def _defer(state: DigestState, message_id: str, rcpt: str, why: str, result: Delivery) -> None:
+    """A 4xx for this recipient alone: it waits, unless that has gone on for DEFER_LIMIT already; then it failed."""
+    since = state.defer(message_id, rcpt, why)
+    if dt.datetime.now(dt.timezone.utc) - since < DEFER_LIMIT:
+        result.waiting[rcpt] = why
+        result.deferred[rcpt] = since
+        return
+    why = f"{why} (and so on every try since {since:%Y-%m-%d %H:%M} UTC, for more than a day, so it counts as failed)"
+    state.mark(message_id, rcpt, "failed", why)
+    result.failed[rcpt] = why
 
 
 def short_id(message_id: str) -> str:
@@ -345,10 +324,6 @@ def short_id(message_id: str) -> str:
 
 def _key(message_id: str) -> str:
     return message_id.strip("<>").split("@", 1)[0].removeprefix("digest.")
-
-
-def _quoted(text: str) -> str:
-    return f"'{text}'" if any(c in text for c in " <>\"") else text
 
 
 def find_digest(state: DigestState, ident: str) -> str:
@@ -365,31 +340,3 @@ def find_digest(state: DigestState, ident: str) -> str:
         raise DeliveryError(f"there is no digest '{ident}' in {state.path} — 'monitor digest --status' lists them "
                             "with their short ids")
     raise DeliveryError(f"'{ident}' fits {len(matches)} digests — give more of its Message-ID")
-
-
-def status_text(state: DigestState, limit: int = 10) -> str:
-    """The last digests and each recipient's state, as lines for the terminal; who needs a decision first."""
-    lines = []
-    last = state.latest_snapshot()
-    lines.append(f"The next digest covers the changes since {last[0].isoformat()}." if last
-                 else "No digest has reached anyone yet: the next one is the first.")
-    for mid in state.message_ids()[:limit]:
-        entry = state.outbox_entry(mid)
-        rows, details = state.deliveries(mid), state.details(mid)
-        if entry["done"] is None:
-            how = "waiting in the outbox"
-        elif entry["delivered"]:
-            how = "delivered"
-        else:
-            how = "reached nobody (its changes go into the next digest)"
-        lines.append(f"{short_id(mid)}  {entry['digest_date'].isoformat()}  {how}  {entry['subject']}")
-        for rcpt in dict.fromkeys(list(entry["recipients"]) + list(rows)):
-            st = rows.get(rcpt, "not yet sent")
-            extra = f" — {details[rcpt]}" if st in ("in-doubt", "failed") and details.get(rcpt) else ""
-            lines.append(f"    {st:<12} {rcpt}{extra}")
-    doubt = any(st in ("in-doubt", "failed") for mid in state.message_ids()[:limit]
-                for st in state.deliveries(mid).values())
-    if doubt:
-        lines.append("To send a digest again to those in doubt or failed: monitor digest --resend ID "
-                     "(add --to ADDRESS for one address).")
-    return "\n".join(lines) + "\n"

@@ -155,9 +155,8 @@ def _sqlite_owner(store: Path, me: str, where: str):
     from filelock import Timeout
 
     from .readfile import read_regular
-    from .store import file_lock, write_atomic
-
     from .settings import state_folder_error
+    from .store import file_lock, write_atomic
 
     try:
         store.parent.mkdir(parents=True, exist_ok=True)
@@ -167,14 +166,19 @@ def _sqlite_owner(store: Path, me: str, where: str):
     lock = file_lock(store, timeout=0)
     try:
         lock.__enter__()
-    except Timeout:
+    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
         try:
             holder = (read_regular(owner) or b"").decode("utf-8", "replace").strip() or "a process"
         except OSError:
             holder = "a process"
         raise AlreadyRunning(_running(holder, where)) from None
+    except OSError as exc:  # the lock file cannot be made (a read-only folder, a folder in its place)
+        raise state_folder_error(store.parent, exc) from None
     try:
-        write_atomic(owner, f"{me}\n".encode("utf-8"))
+        try:
+            write_atomic(owner, f"{me}\n".encode("utf-8"))
+        except OSError as exc:
+            raise state_folder_error(store.parent, exc) from None
         yield
     finally:
         lock.__exit__(None, None, None)
@@ -397,7 +401,7 @@ def refresh_on_change_job(data_path: str, out_dir: str) -> None:
 @_one_line("outbox retry")
 def outbox_job(data_path: str, out_dir: str) -> None:
     """Try again to deliver digests that are waiting in the outbox."""
-    from .outbox import send_waiting
+    from .delivery_report import send_waiting
     from .settings import SettingsError, load_settings
 
     try:

@@ -19,8 +19,11 @@ DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def state_folder_error(folder, reason: str) -> "SettingsError":
-    """The one message for a state folder that cannot be created or written."""
+def state_folder_error(folder, reason: str | OSError) -> "SettingsError":
+    """The one message for a state folder that cannot be created or written (reason: words, or the OSError)."""
+    if isinstance(reason, OSError):
+        name = f": {Path(reason.filename).name}" if reason.filename else ""
+        reason = f"{reason.strerror or reason}{name}"
     return SettingsError(f"the state folder {folder} cannot be used ({reason}) — set state in monitor.toml or "
                          "MONITOR_STATE to a folder you can write")
 
@@ -134,6 +137,14 @@ def _addresses(value, where):
     if not isinstance(items, list):
         raise SettingsError(f"{where}: write a list of addresses, e.g. [\"a@example.org\", \"b@example.org\"]")
     clean = tuple(_address(item, where) for item in items if not isinstance(item, str) or item.strip())
+    seen: dict[str, str] = {}
+    for item in clean:
+        # one mailbox, however written ('a@x', 'Ann <A@x>'): each entry gets its own copy of the digest
+        key = parseaddr(item)[1].lower()
+        if key in seen:
+            raise SettingsError(f"{where}: {parseaddr(item)[1]} is given twice ('{seen[key]}' and '{item}') — keep "
+                                "it once, or it gets the digest twice")
+        seen[key] = item
     return clean
 
 

@@ -173,8 +173,9 @@ def test_a_crash_between_sending_and_recording_never_sends_twice(setup, smtp, mo
     st = DigestState(state)
     assert st.latest_snapshot() is None and len(st.waiting()) == 1
     monkeypatch.setattr(DigestState, "mark", real_mark)
-    summary = run_digest(load(data), settings, out_dir=out, send=True, today=TODAY)
-    assert "not sent again" in summary
+    with pytest.raises(DigestNotSent) as info:  # a in doubt needs the user: exit 1
+        run_digest(load(data), settings, out_dir=out, send=True, today=TODAY)
+    assert "In doubt for a@example.org" in str(info.value) and "not sent again" in str(info.value)
     assert [m[1] for m in smtp.messages] == [["a@example.org"], ["b@example.org"]]  # a once, b once
     assert st.deliveries(st.outbox_entry(smtp.parsed(0)["Message-ID"])["message_id"]) == {
         "a@example.org": "in-doubt", "Bee <b@example.org>": "sent"}

@@ -55,6 +55,8 @@ class BadSmtp:
     """A deliberately misbehaving SMTP server on 127.0.0.1, written with plain sockets (one thread per client).
 
     `behaviour` is one of: "drop-after-data" (takes the whole message, then closes without a reply),
+    "451-after-data" (takes the whole message, then answers 451: not taken, try later),
+    "452-a" (452 mailbox full to RCPT a@example.org, the others taken),
     "4xx-rcpt" (451 to every RCPT), "550-rcpt" (550 relaying denied to every RCPT), "drip-greeting"
     (a greeting that never ends, one byte at a time), "endless-greeting" (220- continuation lines for ever).
     `messages` counts the messages it received in full; `greeted` is set when a client connected.
@@ -120,7 +122,10 @@ class BadSmtp:
                 conn.sendall(b"250 ok\r\n")
             elif verb == b"RCPT":
                 self.rcpts.append(raw.decode().strip())
-                if self.behaviour == "4xx-rcpt":
+                if self.behaviour == "452-a" and b"<a@example.org>" in raw:
+                    conn.sendall(b"452 4.2.2 mailbox full\r\n")
+                    self.refused.set()
+                elif self.behaviour == "4xx-rcpt":
                     conn.sendall(b"451 4.3.0 try again later\r\n")
                     self.refused.set()
                 elif self.behaviour == "550-rcpt":
@@ -138,6 +143,9 @@ class BadSmtp:
                 self.messages.append(body)
                 if self.behaviour == "drop-after-data":
                     return  # the whole message arrived; hang up before saying so
+                if self.behaviour == "451-after-data":
+                    conn.sendall(b"451 4.3.0 local error, try again later\r\n")
+                    continue
                 conn.sendall(b"250 queued\r\n")
             elif verb == b"RSET" or verb == b"NOOP":
                 conn.sendall(b"250 ok\r\n")
@@ -270,13 +278,26 @@ def test_a_connection_lost_after_the_message_is_in_doubt_and_not_sent_again(tmp_
     assert len(server.messages) == 1 and phases == ["data"]  # received once; no retry, no pause
 
 
+def test_a_4xx_to_the_message_says_not_sent_before_each_pause(tmp_path):
+    with BadSmtp("451-after-data") as server:
+        settings = load_settings(tmp_path / "demands.yaml", environ=mail_env(server.port, tmp_path))
+        steps = []
+        with pytest.raises(MailError) as info, Mailer(settings, attempts=3, pause=5, sleep=steps.append) as mailer:
+            mailer.send(b"Subject: x\r\n\r\nx\r\n", "a@example.org", before_data=lambda: steps.append("data"),
+                        not_sent=lambda: steps.append("not sent"))
+    assert info.value.kind != "in-doubt" and "451" in str(info.value) and not info.value.permanent
+    # the mark is cleared before each pause: a process stopped while waiting leaves nobody in doubt
+    assert steps == ["data", "not sent", 5, "data", "not sent", 15, "data", "not sent"]
+    assert len(server.messages) == 3
+
+
 def test_a_4xx_is_retried_and_then_reported_as_passing(tmp_path):
     with BadSmtp("4xx-rcpt") as server:
         settings = load_settings(tmp_path / "demands.yaml", environ=mail_env(server.port, tmp_path))
         pauses, phases = [], []
         with pytest.raises(MailError) as info, Mailer(settings, attempts=3, pause=5, sleep=pauses.append) as mailer:
             mailer.send(b"Subject: x\r\n\r\nx\r\n", "a@example.org", before_data=lambda: phases.append("data"))
-    assert info.value.kind == "retry" and "451" in str(info.value) and not info.value.permanent
+    assert info.value.kind == "deferred" and "451" in str(info.value) and not info.value.permanent
     assert pauses == [5, 15] and phases == [] and len(server.rcpts) == 3 and server.messages == []
 
 

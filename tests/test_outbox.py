@@ -19,7 +19,8 @@ import pytest
 import monitor
 from monitor.cli import main
 from monitor.digest import DigestNotSent, DigestState, run_digest
-from monitor.outbox import digest_status, resend, short_id
+from monitor.delivery_report import digest_status, resend
+from monitor.outbox import short_id
 from monitor.settings import load_settings
 from tests.conftest import DATA, ROOT
 from tests.test_mail import BadSmtp, SmtpServer, free_port, mail_env, run_with_guard, smtp  # noqa: F401
@@ -179,9 +180,12 @@ def test_a_4xx_leaves_the_recipients_for_the_next_run_and_records_no_sending(pla
         with pytest.raises(DigestNotSent) as info:
             run_digest(load(data), settings_for(data, state, bad.port), out_dir=out, since=dt.date(2021, 1, 1),
                        send=True, today=TODAY, sleep=no_sleep)
-    assert "Not yet delivered to a@example.org, Bee <b@example.org>" in str(info.value) and "451" in str(info.value)
+    said = str(info.value)  # a 4xx to RCPT concerns that recipient alone: each is tried, each named for itself
+    assert "Not yet delivered to a@example.org: the mail server refused a@example.org for now: 451" in said
+    assert "Not yet delivered to Bee <b@example.org>: the mail server refused b@example.org for now: 451" in said
     deliveries, waiting, snap = rows(state)
-    assert list(deliveries.values()) == [{}] and len(waiting) == 1 and snap is None
+    assert list(deliveries.values()) == [{"a@example.org": "deferred", "Bee <b@example.org>": "deferred"}]
+    assert len(waiting) == 1 and snap is None
     server = SmtpServer().start()
     try:
         summary = run_digest(load(data), settings_for(data, state, server.port), out_dir=out, send=True, today=TODAY)
@@ -189,6 +193,55 @@ def test_a_4xx_leaves_the_recipients_for_the_next_run_and_records_no_sending(pla
         assert [m[1] for m in server.messages] == [["a@example.org"], ["b@example.org"]]
     finally:
         server.stop()
+
+
+def not_yet(said: str) -> list[str]:
+    """Who each "Not yet delivered to ...:" sentence names."""
+    import re
+
+    return re.findall(r"Not yet delivered to ([^:]*):", said)
+
+
+def test_one_full_mailbox_delays_only_its_owner_and_fails_after_a_day(place):
+    data, state, out = place
+    with BadSmtp("452-a") as bad:
+        settings = settings_for(data, state, bad.port)
+        with pytest.raises(DigestNotSent) as info:
+            run_digest(load(data), settings, out_dir=out, since=dt.date(2021, 1, 1), send=True, today=TODAY,
+                       sleep=no_sleep)
+        said = str(info.value)
+        assert "emailed to Bee <b@example.org>" in said and not_yet(said) == ["a@example.org"]
+        assert "the mail server refused a@example.org for now: 452 4.2.2 mailbox full" in said
+        deliveries, waiting, snap = rows(state)
+        first = next(iter(deliveries))
+        assert deliveries[first] == {"a@example.org": "deferred", "Bee <b@example.org>": "sent"} and waiting == [first]
+        assert "not yet sent a@example.org — the mail server refused a@example.org for now: 452" in \
+            digest_status(settings)
+
+        # the same day: a is tried again first, and still holds back the next digest (for at most a day)
+        shutil.copyfile(CHANGED, data)
+        with pytest.raises(DigestNotSent) as info:
+            run_digest(load(data), settings, out_dir=out, send=True, today=TODAY, sleep=no_sleep)
+        assert "No new digest was made" in str(info.value) and not_yet(str(info.value)) == ["a@example.org"]
+        assert len(bad.messages) == 1 and sum("<a@example.org>" in r for r in bad.rcpts) == 6
+
+        # a day after the first 452: a counts as failed, the first digest settles, the next one is made
+        db = sqlite3.connect(state / "digest.sqlite")
+        with db:
+            db.execute("UPDATE deliveries SET at = ? WHERE state = 'deferred'",
+                       ((dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=25)).isoformat(timespec="seconds"),))
+        db.close()
+        with pytest.raises(DigestNotSent) as info:
+            run_digest(load(data), settings, out_dir=out, send=True, today=TODAY + dt.timedelta(days=1),
+                       sleep=no_sleep)
+        said = str(info.value)
+        assert "Failed for a@example.org: the mail server refused a@example.org for now: 452" in said
+        assert "counts as failed" in said and "It was emailed to Bee <b@example.org>" in said
+        assert not_yet(said) == ["a@example.org"]  # the new digest: a's own wait starts again
+        deliveries, waiting, snap = rows(state)
+        assert deliveries[first] == {"a@example.org": "failed", "Bee <b@example.org>": "sent"}
+        assert first not in waiting and len(waiting) == 1 and snap[0] == TODAY
+        assert len(bad.messages) == 2  # b: the first digest, then the next one
 
 
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
@@ -220,6 +273,95 @@ def test_a_process_stopped_while_waiting_to_retry_leaves_nobody_skipped(place, s
         assert [m[1] for m in server.messages] == [["a@example.org"], ["b@example.org"]]
     finally:
         server.stop()
+
+
+def test_a_process_killed_while_waiting_after_a_4xx_to_the_message_leaves_nobody_in_doubt(place):
+    data, state, out = place
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "monitor", "--file", str(data), "--today", "2026-11-24", "digest", "--send",
+           "--out", str(out)]
+    with BadSmtp("451-after-data") as bad:
+        env.update(mail_env(bad.port, state))
+        proc = subprocess.Popen(cmd[:-3] + ["--since", "2021-01-01"] + cmd[-3:], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=env)
+        try:
+            # the child logs this line right before it sleeps: the kill lands in the pause, never in DATA
+            for line in proc.stderr:
+                if "trying again in 5 s" in line:
+                    break
+            assert "451" in line and len(bad.messages) == 1
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(WAIT)
+        finally:
+            proc.kill()
+            proc.communicate()
+    deliveries, waiting, snap = rows(state)
+    assert list(deliveries.values()) == [{}] and len(waiting) == 1  # the 'sending' mark did not outlive the 451
+    server = SmtpServer().start()
+    try:
+        env.update(mail_env(server.port, state))
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=WAIT)
+        assert done.returncode == 0, done.stderr
+        assert "emailed to a@example.org, Bee <b@example.org>" in done.stdout
+        assert "doubt" not in done.stdout + done.stderr
+        assert [m[1] for m in server.messages] == [["a@example.org"], ["b@example.org"]]
+    finally:
+        server.stop()
+
+
+def earlier_digest_waiting(data, state, out):
+    """A first digest that could not be sent (451 to every address): it waits in the outbox for both."""
+    with BadSmtp("4xx-rcpt") as bad:
+        with pytest.raises(DigestNotSent):
+            run_digest(load(data), settings_for(data, state, bad.port), out_dir=out, since=dt.date(2021, 1, 1),
+                       send=True, today=TODAY, sleep=no_sleep)
+    assert len(rows(state)[1]) == 1
+
+
+def cli_send(data, state, port, *more):
+    os.environ.update(mail_env(port, state))
+    try:
+        return main(["--file", str(data), "--today", "2026-11-25", "digest", "--send", *more])
+    finally:
+        for key in mail_env(port, state):
+            os.environ.pop(key, None)
+
+
+def test_an_earlier_digest_failing_now_exits_1_even_with_no_changes(place, capsys):
+    data, state, out = place
+    earlier_digest_waiting(data, state, out)
+    server = RefuseOne("b@example.org").start()
+    try:
+        code = cli_send(data, state, server.port, "--out", str(out))
+    finally:
+        server.stop()
+    captured = capsys.readouterr()
+    assert code == 1 and captured.out == ""
+    assert "The earlier digest waiting in the outbox was emailed to a@example.org" in captured.err
+    assert "Failed for Bee <b@example.org>: the mail server refused b@example.org: 550" in captured.err
+    assert "Nothing has changed since then, so no new digest was made." in captured.err
+    assert [m[1] for m in server.messages] == [["a@example.org"]]
+
+
+def test_an_earlier_digest_in_doubt_exits_1_although_the_new_one_reached_everyone(place, capsys):
+    data, state, out = place
+    earlier_digest_waiting(data, state, out)
+    db = sqlite3.connect(state / "digest.sqlite")  # as a run stopped while the message went out to a leaves it
+    with db:
+        db.execute("INSERT OR REPLACE INTO deliveries VALUES ((SELECT message_id FROM outbox), 'a@example.org', "
+                   "'sending', '2026-11-24T08:00:00+00:00', '')")
+    db.close()
+    shutil.copyfile(CHANGED, data)
+    server = SmtpServer().start()
+    try:
+        code = cli_send(data, state, server.port, "--out", str(out))
+    finally:
+        server.stop()
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "In doubt for a@example.org: the last run stopped while the digest was going out to them" in err
+    assert "It was emailed to a@example.org, Bee <b@example.org>" in err  # the new digest reached both
+    assert [m[1] for m in server.messages] == [["b@example.org"], ["a@example.org"], ["b@example.org"]]
 
 
 def test_an_endless_greeting_does_not_hang_digest_send(place):
@@ -296,6 +438,21 @@ def test_a_foreign_digest_database_is_a_message(place, make, capsys):
     if make == "other-tables":
         tables = sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall()
         assert tables == [("customers",)]  # left as it was
+
+
+@pytest.mark.parametrize("command", [["--send"], ["--resend", "1a2b3c4d"]])
+def test_a_lock_file_that_cannot_be_made_is_a_state_folder_message(place, capsys, command):
+    data, state, out = place
+    (state / ".digest.sqlite.lock").mkdir(parents=True)  # os.open fails on a folder, even for root
+    os.environ.update(mail_env(free_port(), state))
+    try:
+        code = main(["--file", str(data), "--today", "2026-11-24", "digest", *command, "--out", str(out)])
+    finally:
+        for key in mail_env(0, state):
+            os.environ.pop(key, None)
+    err = capsys.readouterr().err
+    assert code == 1 and f"the state folder {state} cannot be used" in err and ".digest.sqlite.lock" in err
+    assert "cannot write the digest" not in err and "internal error" not in err
 
 
 def test_a_database_from_before_the_mark_is_still_ours(place, smtp):

@@ -221,6 +221,19 @@ def test_a_second_schedule_on_the_same_job_store_refuses_naming_the_first(place,
     assert again.returncode == 0
 
 
+@pytest.mark.parametrize("name", [".jobs.sqlite.lock", ".jobs.sqlite.owner"])
+def test_a_lock_or_owner_file_that_cannot_be_made_is_a_state_folder_message(place, tmp_path, name):
+    data, out = place
+    # a folder where the file goes: os.open fails on it even for root, unlike a read-only folder
+    (tmp_path / "state" / name).mkdir(parents=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "monitor", "--file", str(data), "schedule", "--out", str(out)],
+                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=WAIT)
+    assert proc.returncode == 1, proc.stderr
+    assert f"the state folder {tmp_path / 'state'} cannot be used" in proc.stderr and name in proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+
+
 def with_control_character(data):
     """A source address holding \\x01: valid for the loader, refused by the workbook writer (openpyxl)."""
     text = data.read_text(encoding="utf-8")

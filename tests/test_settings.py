@@ -63,6 +63,28 @@ def test_a_bad_environment_value_names_the_variable(tmp_path):
     assert "MONITOR_DIGEST_HOUR" in str(info.value) and "0 to 23" in str(info.value)
 
 
+@pytest.mark.parametrize("where, to", [
+    ("env", "a@example.org, Ann <a@example.org>, a@example.org"),
+    ("env", "a@example.org, b@example.org, Ann <A@Example.org>"),
+    ("toml", 'mail_to = ["a@example.org", "Ann <A@EXAMPLE.ORG>"]'),
+])
+def test_an_address_given_twice_in_mail_to_is_refused(tmp_path, where, to):
+    if where == "toml":
+        (tmp_path / "monitor.toml").write_text(to + "\n", encoding="utf-8")
+        environ, source = {}, "monitor.toml: mail_to"
+    else:
+        environ, source = {"MONITOR_MAIL_TO": to}, "MONITOR_MAIL_TO"
+    with pytest.raises(SettingsError) as info:
+        load_settings(tmp_path / "demands.yaml", environ=environ)
+    said = str(info.value)
+    assert source in said and "is given twice" in said and "a@example.org" in said.lower()
+
+
+def test_different_addresses_in_mail_to_are_kept_in_order(tmp_path):
+    s = load_settings(tmp_path / "demands.yaml", environ={"MONITOR_MAIL_TO": "a@example.org, Bee <b@example.org>"})
+    assert s.mail_to == ("a@example.org", "Bee <b@example.org>")
+
+
 def test_sending_needs_a_server_sender_and_recipients(tmp_path):
     s = load_settings(tmp_path / "demands.yaml", environ={"MONITOR_SMTP_HOST": "mail.example.org"})
     with pytest.raises(SettingsError) as info:

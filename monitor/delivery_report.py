@@ -1,0 +1,113 @@
+"""What happened to the digests, in words: one run's result, `monitor digest --status`, `--resend` and the
+scheduler's outbox retry. The state and the sending itself are outbox.py's."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from .outbox import Delivery, DeliveryError, DigestState, deliver, find_digest, sending_state, short_id
+
+
+def send_waiting(settings, *, sleep=time.sleep) -> str:
+    """Deliver the digests waiting in the outbox (for the scheduler's retry job); '' when none is waiting."""
+    path = Path(settings.state_dir) / "digest.sqlite"
+    if not path.exists():
+        return ""
+    with sending_state(settings) as state:
+        waiting = state.waiting()
+        if waiting:
+            settings.check_mail()
+        return " ".join(delivery_text(state, deliver(state, settings, mid, sleep=sleep), earlier=True)
+                        for mid in waiting)
+
+
+def resend(settings, ident: str, to: str | None = None, *, sleep=time.sleep) -> tuple[Delivery, str]:
+    """Send a digest again on the user's decision: to `to`, else to its in-doubt and failed recipients."""
+    from .settings import check_address
+
+    settings.check_mail()
+    with sending_state(settings) as state:
+        message_id = find_digest(state, ident)
+        if to is not None:
+            targets = [check_address(to, "--to")]
+        else:
+            rows = state.deliveries(message_id)
+            order = dict.fromkeys(state.outbox_entry(message_id)["recipients"] + list(rows))  # as in mail_to
+            targets = [r for r in order if rows.get(r) in ("in-doubt", "failed", "sending")]
+            if not targets:
+                raise DeliveryError(f"nobody is in doubt or failed for digest {short_id(message_id)} — to send it to "
+                                    "someone anyway, add --to ADDRESS")
+        d = deliver(state, settings, message_id, to=targets, sleep=sleep)
+        return d, delivery_text(state, d)
+
+
+def digest_status(settings) -> str:
+    """`monitor digest --status`: the last digests and who is in doubt or failed (reads only, never creates)."""
+    if not (Path(settings.state_dir) / "digest.sqlite").exists():
+        return "No digest has been sent yet (nothing in the state folder).\n"
+    state = DigestState(settings.state_dir)
+    try:
+        return status_text(state)
+    finally:
+        state.close()
+
+
+def delivery_text(state: DigestState, d: Delivery, earlier: bool = False) -> str:
+    """What happened to one digest in this run, in plain words ending with what to do."""
+    what = "The earlier digest waiting in the outbox was" if earlier else "It was"
+    short = short_id(d.message_id)
+    parts = []
+    if d.sent:
+        parts.append(f"{what} emailed to {', '.join(d.sent)} (Message-ID {d.message_id}).")
+    for rcpt, why in d.in_doubt.items():
+        parts.append(f"In doubt for {rcpt}: {why}. It is not sent again by itself, to avoid a duplicate; ask them "
+                     f"whether it arrived, and if not run 'monitor digest --resend {short} --to {_quoted(rcpt)}'.")
+    for rcpt, why in d.failed.items():
+        parts.append(f"Failed for {rcpt}: {why} — correct the address in mail_to or ask the mail server's keeper, "
+                     f"then run 'monitor digest --resend {short} --to ADDRESS'.")
+    # one sentence per reason: a server that cannot be reached concerns everyone left, a 4xx only its recipient
+    for why in dict.fromkeys(d.waiting.values()):
+        who = [rcpt for rcpt, reason in d.waiting.items() if reason == why]
+        since = [f"{d.deferred[r]:%Y-%m-%d %H:%M} UTC" for r in who if r in d.deferred]
+        later = (f" (so since {since[0]}; if it still says so a day after that, it counts as failed)" if since
+                 else "")
+        parts.append(f"Not yet delivered to {', '.join(who)}: {why}{later}.")
+    if d.waiting:
+        parts.append(f"It is kept in the outbox ({state.path}) and sent by the next 'monitor digest --send' or by "
+                     "'monitor schedule'.")
+    if d.settled and not d.delivered and not d.waiting:
+        parts.append("Nobody has confirmed it, so the next digest still contains its changes.")
+    return " ".join(parts) or f"{what} already delivered to everyone."
+
+
+def _quoted(text: str) -> str:
+    return f"'{text}'" if any(c in text for c in " <>\"") else text
+
+
+def status_text(state: DigestState, limit: int = 10) -> str:
+    """The last digests and each recipient's state, as lines for the terminal; who needs a decision first."""
+    lines = []
+    last = state.latest_snapshot()
+    lines.append(f"The next digest covers the changes since {last[0].isoformat()}." if last
+                 else "No digest has reached anyone yet: the next one is the first.")
+    for mid in state.message_ids()[:limit]:
+        entry = state.outbox_entry(mid)
+        rows, details = state.deliveries(mid), state.details(mid)
+        if entry["done"] is None:
+            how = "waiting in the outbox"
+        elif entry["delivered"]:
+            how = "delivered"
+        else:
+            how = "reached nobody (its changes go into the next digest)"
+        lines.append(f"{short_id(mid)}  {entry['digest_date'].isoformat()}  {how}  {entry['subject']}")
+        for rcpt in dict.fromkeys(list(entry["recipients"]) + list(rows)):
+            st = rows.get(rcpt, "not yet sent")
+            extra = f" — {details[rcpt]}" if st in ("in-doubt", "failed", "deferred") and details.get(rcpt) else ""
+            st = "not yet sent" if st == "deferred" else st  # the README's four states; the detail says why
+            lines.append(f"    {st:<12} {rcpt}{extra}")
+    doubt = any(st in ("in-doubt", "failed") for mid in state.message_ids()[:limit]
+                for st in state.deliveries(mid).values())
+    if doubt:
+        lines.append("To send a digest again to those in doubt or failed: monitor digest --resend ID "
+                     "(add --to ADDRESS for one address).")
+    return "\n".join(lines) + "\n"
