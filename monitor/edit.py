@@ -150,6 +150,7 @@ def _edit(path, splice, today, summary: str) -> str:
         new_text, intent = splice(source, loaded.tree, shown)
         expected = expect(loaded.tree, intent)
         # The old tree and text go before the new tree is built (at 10,000 demands: about 200 MB and 31 MB).
+        ends_with_line_break = source.text.endswith("\n")
         loaded, source = None, dataclasses.replace(source, text="")
         new_loaded = parse_text(new_text, shown)
         if any(p.is_error for p in new_loaded.problems):  # the old text parsed: the splice made it unreadable
@@ -169,9 +170,12 @@ def _edit(path, splice, today, summary: str) -> str:
         del new_register
         difference = compare(expected, new_loaded.tree)
         if difference is not None:
+            hint = hint_for("unsafe-edit")
+            if not ends_with_line_break:  # a block value at the very end gains the line break it lacked
+                hint = ("the file does not end with a line break: open it, press Enter after its last line, save, "
+                        "and run the command again")
             raise DataError([Problem(shown, difference.line, 1, ERROR, "unsafe-edit",
-                                     f"the change would also have altered {difference.what}, near this line",
-                                     hint_for("unsafe-edit"))])
+                                     f"the change would also have altered {difference.what}, near this line", hint)])
         new_loaded = None
         try:
             replace_if_unchanged(path, source.encode(new_text), source.state)

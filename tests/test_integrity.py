@@ -388,3 +388,17 @@ def test_what_reaches_the_terminal_has_control_characters_made_visible(small_fil
     assert done.returncode in (1, 2)
     assert "\x1b" not in done.stdout + done.stderr and "\x07" not in done.stdout + done.stderr
     assert "\\x1b" in done.stderr
+
+
+def test_a_block_value_at_the_very_end_without_a_line_break_is_refused_with_what_to_do(tmp_path):
+    """The one layout still refused (found by the property test): the new lines would give the value a line break."""
+    path = tmp_path / "demands.yaml"
+    path.write_bytes(b'resolutions:\n- id: r\n  title: t\n  adopted: 2020-01-01\ndemands:\n- id: d\n  resolution: r\n'
+                     b'  paragraph: "1"\n  addressee: a\n  topic: t\n  demand: d\n  text: t\n  history:\n'
+                     b'  - date: 2020-01-01\n    status: pending\n    note: >\n      n')
+    before = path.read_bytes()
+    done = cli(path, "update", "d", "--status", "met", "--note", "x", "--source", "https://example.org/x")
+    assert done.returncode == 1 and "does not end with a line break" in done.stderr
+    assert path.read_bytes() == before
+    path.write_bytes(before + b"\n")
+    assert cli(path, "update", "d", "--status", "met", "--note", "x", "--source", "https://example.org/x").returncode == 0
