@@ -235,7 +235,7 @@ def test_a_lock_or_owner_file_that_cannot_be_made_is_a_state_folder_message(plac
 
 
 def with_control_character(data):
-    """A source address holding \\x01: valid for the loader, refused by the workbook writer (openpyxl)."""
+    """A source address holding \\x01 written as an escape: refused by validation (the one rule for text)."""
     text = data.read_text(encoding="utf-8")
     data.write_text(text.replace("https://example.org/news/refusal", '"https://example.org/news/ref\\x01usal"', 1),
                     encoding="utf-8")
@@ -280,6 +280,25 @@ def test_a_job_failing_on_bad_data_logs_one_plain_line_and_the_scheduler_keeps_r
     assert any("reports left as they were" in r.getMessage() for r in ours)
     assert "Traceback" not in caplog.text and "Traceback" not in capfd.readouterr().err
     assert smtp.messages == []
+
+
+def test_a_job_failing_unexpectedly_logs_one_plain_line_and_returns(place, monkeypatch, caplog, capfd):
+    """The last resort of the job wrapper: an error no one foresaw is one line, never a traceback."""
+    import logging
+
+    data, out = place
+    caplog.set_level(logging.INFO)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the workbook writer broke\nwith a second line")
+
+    monkeypatch.setattr(schedule, "refresh_reports", broken)
+    schedule.refresh_on_change_job(str(data), str(out))  # returns: the scheduler goes on
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and errors[0].exc_info is None
+    assert "report refresh failed: RuntimeError: the workbook writer broke — check" in errors[0].getMessage()
+    assert "second line" not in errors[0].getMessage()
+    assert "Traceback" not in caplog.text and "Traceback" not in capfd.readouterr().err
 
 
 def test_a_fifo_at_the_data_file_does_not_hang_the_refresh_job(place, caplog):
