@@ -1,32 +1,25 @@
-"""Add to the data file by splicing new lines into its text, changing nothing else.
+"""`monitor update` and `monitor add`: one history entry or one demand added to the data file, nothing else.
 
-`monitor update` adds one history entry and `monitor add` one demand. The text is never re-dumped: the new
-lines are inserted after the last line of the block they join, indented like their neighbours, with the
-file's own line endings, so that `git diff` shows only added lines and every comment, quote and blank line
-stays as the person wrote it. The whole file as it would be is validated before anything is written.
+Under the lock: read the file, splice the new lines in (splice.py), prove that the result is the old file plus
+exactly that change (proof.py) and valid, then replace the file only if no other program wrote to it meanwhile
+(store.py). Anything else: nothing is written, and the user is told why.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import difflib
-import json
 import os
-import re
 import stat
 from dataclasses import dataclass
 
-from .chars import describe, first_refused, line_starts, visible
+from .chars import describe, first_refused, visible
 from .load import YList, YMap, parse_text
 from .problems import ERROR, DataError, Problem, hint_for
 from .proof import Intent, compare, expect
+from .splice import insert_item
 from .store import FileState
 from .validate import status_hint, validate_loaded
-
-_PLAIN_SAFE = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*\Z")
-_NOT_PLAIN = {"null", "Null", "NULL", "~", ""}
-_FLOW_INDICATORS = re.compile(r"[,\[\]{}]")
-_ALWAYS_QUOTED = {"resolution", "paragraph"}  # ids like "2013" and numbers like "7": quoted, as in the shipped file
 
 
 class EditConflict(Exception):
@@ -53,25 +46,6 @@ class Source:
     def encode(self, text: str) -> bytes:
         """The edited text in the file's own form (BOM)."""
         return (b"\xef\xbb\xbf" if self.bom else b"") + text.encode("utf-8")
-
-
-def scalar(value: str, *, in_flow: bool = False) -> str:
-    """`value` as a YAML scalar that reads back as exactly this text: plain where safe, else double-quoted.
-
-    `in_flow`: the value goes inside `[...]` or `{...}`, where `,`, brackets and braces end a plain value.
-    """
-    if value not in _NOT_PLAIN and _PLAIN_SAFE.match(value) and value == value.strip() \
-            and ": " not in value and " #" not in value and not value.endswith(":") \
-            and not (in_flow and _FLOW_INDICATORS.search(value)):
-        tree = parse_text(f"k: [{value}]\n" if in_flow else f"k: {value}\n").tree
-        if isinstance(tree, dict) and tree.get("k") == ([value] if in_flow else value):
-            return value
-    return json.dumps(value, ensure_ascii=False)  # JSON strings are valid YAML double-quoted scalars
-
-
-def flow_scalar(value: str) -> str:
-    """`value` as a scalar inside `[...]` or `{...}`."""
-    return scalar(value, in_flow=True)
 
 
 def add_entry(path: str | os.PathLike, demand_id: str, *, status: str, date: dt.date, note: str,
@@ -280,120 +254,3 @@ def _adoption_date(tree: YMap, resolution_id: str) -> str | None:
         if isinstance(res, YMap) and res.get("id") == resolution_id:
             return res.get("adopted")
     return None
-
-
-def insert_item(text: str, seq: YList, item: dict, sources: list[str] | None, history: dict | None = None,
-                newline: str = "\n") -> str:
-    """Insert `item` as a new last element of the block or flow list `seq`, laid out like its last element.
-
-    The new lines end with `newline`; no existing line changes, its ending included.
-    """
-    lines = _Lines(text)
-    last_line, last_col = seq.item_pos[-1]
-    start = lines[last_line - 1]
-    dash = start.rfind("-", 0, last_col - 1)
-    if _is_flow(lines, seq):
-        return _insert_flow(text, seq, item, sources, history)
-    key_indent = " " * (last_col - 1)
-    # The dash and the spaces after it as the last item has them (`- `, or `-   ` lining keys up further).
-    dash_part = start[dash:last_col - 1] if dash >= 0 and start[dash + 1:last_col - 1].strip(" ") == "" else "- "
-    dash_indent = " " * (last_col - 1 - len(dash_part))
-    flow_sources = _uses_flow_sources(lines, seq)
-    new = []
-    for n, (key, value) in enumerate(item.items()):
-        prefix = f"{dash_indent}{dash_part}" if n == 0 else key_indent
-        if isinstance(value, list):
-            new.append(f"{prefix}{key}: [" + ", ".join(flow_scalar(v) for v in value) + "]")
-        elif key in _ALWAYS_QUOTED:
-            new.append(f"{prefix}{key}: {json.dumps(value, ensure_ascii=False)}")
-        else:
-            new.append(f"{prefix}{key}: {scalar(value)}")
-    if sources:
-        if flow_sources:
-            new.append(f"{key_indent}sources: [" + ", ".join(flow_scalar(s) for s in sources) + "]")
-        else:
-            new.append(f"{key_indent}sources:")
-            new.extend(f"{key_indent}  - {scalar(s)}" for s in sources)
-    if history is not None:
-        new.append(f"{key_indent}history:")
-        new.append(f"{key_indent}  - " + f"{newline}{key_indent}    ".join(f"{k}: {scalar(v)}"
-                                                                     for k, v in history.items()))
-    last_item = seq[-1]
-    content_end = last_item.last_line if isinstance(last_item, (YMap, YList)) else last_line
-    end = _last_line_of_item(lines, last_line, len(key_indent), content_end)
-    if end < len(lines):
-        cut = lines.starts[end]  # the start of the line after the item
-        return text[:cut] + newline.join(new) + newline + text[cut:]
-    return text + newline + newline.join(new)  # the item ends the file, on a line without a line ending
-
-
-class _Lines:
-    """The text's lines by number (as chars.line_starts counts them), without their endings, without splitting it.
-
-    Not split: 600,000 line strings at 10,000 demands would take about 60 MB.
-    """
-
-    def __init__(self, text: str):
-        self.text = text
-        self.starts = line_starts(text)
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def __getitem__(self, index: int) -> str:
-        start = self.starts[index]
-        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
-        if end > start and self.text[end - 1] == "\r":  # CRLF: the CR belongs to the ending
-            end -= 1
-        return self.text[start:end]
-
-
-def _last_line_of_item(lines: "_Lines", first: int, key_col: int, content_end: int) -> int:
-    """The 1-based number of the last line that belongs to the item starting on line `first`.
-
-    Every line up to `content_end` (where the parser saw its last plain or quoted value end: a quoted note may go
-    on at a shallower indent) belongs to it. After that, an item goes on while lines are blank, or indented at
-    least as deep as its keys; its last line is the last such line that is not blank and not a comment
-    shallower than its keys (that comment introduces what follows).
-    """
-    last = max(first, content_end)
-    for number in range(last + 1, len(lines) + 1):
-        line = lines[number - 1]
-        stripped = line.lstrip(" ")
-        indent = len(line) - len(stripped)
-        if not stripped:
-            continue
-        if stripped.startswith("#"):
-            if indent >= key_col:
-                last = number
-            continue
-        if indent < key_col:
-            break
-        last = number
-    return last
-
-
-def _is_flow(lines: _Lines, seq: YList) -> bool:
-    line, col = seq.pos
-    return lines[line - 1][col - 1: col] == "["
-
-
-def _uses_flow_sources(lines: _Lines, seq: YList) -> bool:
-    for item in reversed(seq):
-        if isinstance(item, YMap) and "sources" in item:
-            line, col = item.value_pos["sources"]
-            return lines[line - 1][col - 1: col] == "["
-    return False
-
-
-def _insert_flow(text: str, seq: YList, item: dict, sources, history) -> str:
-    parts = [f"{k}: [" + ", ".join(flow_scalar(v) for v in value) + "]" if isinstance(value, list)
-             else f"{k}: {flow_scalar(value)}" for k, value in item.items()]
-    if sources:
-        parts.append("sources: [" + ", ".join(flow_scalar(s) for s in sources) + "]")
-    if history is not None:
-        parts.append("history: [{" + ", ".join(f"{k}: {flow_scalar(v)}" for k, v in history.items()) + "}]")
-    line, col = seq.end
-    offset = _Lines(text).starts[line - 1] + col - 1  # just after the closing ']'
-    close = text.rfind("]", 0, offset)
-    return text[:close] + ", {" + ", ".join(parts) + "}" + text[close:]

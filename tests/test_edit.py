@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 import monitor
 from monitor import edit
 from monitor.cli import main
-from monitor.edit import EditConflict, add_demand, add_entry, scalar
+from monitor.edit import EditConflict, add_demand, add_entry
+from monitor.splice import scalar
 from monitor.load import parse_text
 
 from .conftest import DATA, ROOT, TODAY
