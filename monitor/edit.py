@@ -6,6 +6,7 @@ exactly that change (proof.py) and valid, then replace the file only if no other
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import difflib
@@ -92,84 +93,89 @@ def add_demand(path: str | os.PathLike, fields: dict, *, today: dt.date | None =
 
 
 def _edit(path, splice, today, summary: str) -> str:
-    """Read under the lock, splice, prove the result is the old file plus the intended change, then write."""
-    from .load import FileProblem, parse_bytes, read_regular
+    """Refuse what cannot be written, then edit under the lock; returns `summary` once the change is in place."""
     from filelock import Timeout
 
-    from .store import FileChanged, ReplacedButUnchecked, file_lock, replace_if_unchanged
+    from .store import file_lock
 
     shown = str(path)
     path = os.path.realpath(path)  # a linked data file: change the file it points to, keep the link
     _check_writable(path, shown)
-    try:
-        lock = file_lock(path)
-        lock.__enter__()
-    except Timeout:  # another monitor command holds it (filelock's Timeout is an OSError too)
-        raise
-    except OSError as exc:  # a read-only folder, a full disk: the lock file cannot be made
-        raise DataError([_cannot_write(shown, f"the lock file beside it cannot be created ({exc.strerror})")]) from None
-    try:
+    with contextlib.ExitStack() as stack:
         try:
-            data, info = read_regular(path)
-        except FileProblem as exc:
-            raise DataError([Problem(shown, 1, 1, ERROR, exc.code, exc.message, hint_for(exc.code))]) from None
-        try:
-            source = Source.from_bytes(data, info)
-        except UnicodeDecodeError:
-            raise DataError(parse_bytes(data, shown).problems) from None
-        del data
-        loaded = parse_text(source.text, shown)
-        if any(p.is_error for p in loaded.problems) or not isinstance(loaded.tree, YMap):
-            raise DataError(validate_loaded(loaded, today=today)[1])
-        new_text, intent = splice(source, loaded.tree, shown)
-        expected = expect(loaded.tree, intent)
-        # The old tree and text go before the new tree is built (at 10,000 demands: about 200 MB and 31 MB).
-        ends_with_line_break = source.text.endswith("\n")
-        loaded, source = None, dataclasses.replace(source, text="")
-        new_loaded = parse_text(new_text, shown)
-        if any(p.is_error for p in new_loaded.problems):  # the old text parsed: the splice made it unreadable
-            raise DataError([Problem(shown, intent.line, 1, ERROR, "unsafe-edit",
-                                     "the new lines would have made the file unreadable, after the item that "
-                                     "starts on this line", hint_for("unsafe-edit"))])
-        new_register, problems = validate_loaded(new_loaded, today=today)
-        if new_register is None:
-            # Validating only the result halves the work of an update (profiled at 10,000 demands); when it fails,
-            # problems the file already had are reported against the file as it is, not as it would have been.
-            from . import validate_file
-
-            old_problems = validate_file(path, today=today, shown_as=shown)[1]
-            if any(p.is_error for p in old_problems):
-                raise DataError(old_problems)
-            raise DataError([p for p in problems if p.is_error])
-        del new_register
-        difference = compare(expected, new_loaded.tree)
-        if difference is not None:
-            hint = hint_for("unsafe-edit")
-            if not ends_with_line_break:  # a block value at the very end gains the line break it lacked
-                hint = ("the file does not end with a line break: open it, press Enter after its last line, save, "
-                        "and run the command again")
-            raise DataError([Problem(shown, difference.line, 1, ERROR, "unsafe-edit",
-                                     f"the change would also have altered {difference.what}, near this line", hint)])
-        new_loaded = None
-        try:
-            replace_if_unchanged(path, source.encode(new_text), source.state)
-        except FileChanged as exc:
-            if exc.kept_copy:
-                raise EditConflict(f"{summary}, but another program wrote into {shown} at the same moment: its "
-                                   f"version is kept as {exc.kept_copy} — compare the two and copy over what is "
-                                   "missing") from None
-            raise EditConflict(f"{shown} was changed by another program (an editor saving it?) while monitor was "
-                               "updating it; nothing of this command was written — save your editor's changes, "
-                               "then run the command again") from None
-        except ReplacedButUnchecked as exc:
-            raise EditConflict(f"{summary}, but the previous version could not be checked afterwards "
-                               f"({exc.strerror}); it is kept as {exc.kept_copy} in case an editor saved into it — "
-                               "compare the two, then delete it") from None
-        except OSError as exc:  # a full disk, a folder that became read-only
-            raise DataError([_cannot_write(shown, f"it cannot be written ({exc.strerror})")]) from None
-    finally:
-        lock.__exit__(None, None, None)
+            stack.enter_context(file_lock(path))
+        except Timeout:  # another monitor command holds it (filelock's Timeout is an OSError too): cli says so
+            raise
+        except OSError as exc:  # a read-only folder, a full disk: the lock file cannot be made
+            raise DataError([_cannot_write(shown, f"the lock file beside it cannot be created ({exc.strerror})")]
+                            ) from None
+        _edit_locked(path, shown, splice, today, summary)
     return summary
+
+
+def _edit_locked(path: str, shown: str, splice, today, summary: str) -> None:
+    """Read, splice, prove the result is the old file plus the intended change and valid, then write."""
+    from .load import FileProblem, parse_bytes, read_regular
+    from .store import FileChanged, ReplacedButUnchecked, replace_if_unchanged
+
+    try:
+        data, info = read_regular(path)
+    except FileProblem as exc:
+        raise DataError([Problem(shown, 1, 1, ERROR, exc.code, exc.message, hint_for(exc.code))]) from None
+    try:
+        source = Source.from_bytes(data, info)
+    except UnicodeDecodeError:
+        raise DataError(parse_bytes(data, shown).problems) from None
+    del data
+    loaded = parse_text(source.text, shown)
+    if any(p.is_error for p in loaded.problems) or not isinstance(loaded.tree, YMap):
+        raise DataError(validate_loaded(loaded, today=today)[1])
+    new_text, intent = splice(source, loaded.tree, shown)
+    expected = expect(loaded.tree, intent)
+    # The old tree and text go before the new tree is built (at 10,000 demands: about 200 MB and 31 MB).
+    ends_with_line_break = source.text.endswith("\n")
+    loaded, source = None, dataclasses.replace(source, text="")
+    new_loaded = parse_text(new_text, shown)
+    if any(p.is_error for p in new_loaded.problems):  # the old text parsed: the splice made it unreadable
+        raise DataError([Problem(shown, intent.line, 1, ERROR, "unsafe-edit",
+                                 "the new lines would have made the file unreadable, after the item that "
+                                 "starts on this line", hint_for("unsafe-edit"))])
+    new_register, problems = validate_loaded(new_loaded, today=today)
+    if new_register is None:
+        # Validating only the result halves the work of an update (profiled at 10,000 demands); when it fails,
+        # problems the file already had are reported against the file as it is, not as it would have been.
+        from . import validate_file
+
+        old_problems = validate_file(path, today=today, shown_as=shown)[1]
+        if any(p.is_error for p in old_problems):
+            raise DataError(old_problems)
+        raise DataError([p for p in problems if p.is_error])
+    del new_register
+    difference = compare(expected, new_loaded.tree)
+    if difference is not None:
+        hint = hint_for("unsafe-edit")
+        if not ends_with_line_break:  # a block value at the very end gains the line break it lacked
+            hint = ("the file does not end with a line break: open it, press Enter after its last line, save, "
+                    "and run the command again")
+        raise DataError([Problem(shown, difference.line, 1, ERROR, "unsafe-edit",
+                                 f"the change would also have altered {difference.what}, near this line", hint)])
+    new_loaded = None
+    try:
+        replace_if_unchanged(path, source.encode(new_text), source.state)
+    except FileChanged as exc:
+        if exc.kept_copy:
+            raise EditConflict(f"{summary}, but another program wrote into {shown} at the same moment: its "
+                               f"version is kept as {exc.kept_copy} — compare the two and copy over what is "
+                               "missing") from None
+        raise EditConflict(f"{shown} was changed by another program (an editor saving it?) while monitor was "
+                           "updating it; nothing of this command was written — save your editor's changes, "
+                           "then run the command again") from None
+    except ReplacedButUnchecked as exc:
+        raise EditConflict(f"{summary}, but the previous version could not be checked afterwards "
+                           f"({exc.strerror}); it is kept as {exc.kept_copy} in case an editor saved into it — "
+                           "compare the two, then delete it") from None
+    except OSError as exc:  # a full disk, a folder that became read-only
+        raise DataError([_cannot_write(shown, f"it cannot be written ({exc.strerror})")]) from None
 
 
 def _check_writable(path, shown: str) -> None:
