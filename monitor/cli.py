@@ -178,7 +178,7 @@ def print_problems(problems, stream) -> None:
 
 
 def _date_arg(value: str) -> dt.date:
-    from .validate import parse_date
+    from .fields import parse_date
 
     day = parse_date(value)
     if day is None:

@@ -215,8 +215,8 @@ def _check_options(shown: str, at, values: dict) -> None:
 
 def _check_arguments(shown: str, history: YList, entry: dict, sources: list[str]) -> None:
     """Refuse bad command-line values with messages about the option, before any text is spliced."""
+    from .fields import is_web_address, parse_date
     from .model import STATUS_NAMES
-    from .validate import is_web_address, parse_date
 
     _check_options(shown, history.pos, {"status": entry["status"], "note": entry["note"], "source": sources})
     problems = []

@@ -9,20 +9,17 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from urllib.parse import urlsplit
 
+from . import fields
+from .fields import MAX_ID_LENGTH, is_id, is_web_address, parse_date
 from .load import Loaded, Pos, YList, YMap, gc_paused
 from .model import STATUS_NAMES, Demand, Entry, Register, Resolution, Status
 from .problems import ERROR, WARNING, Findings, Problem, ProblemList, hint_for
 
-TOP_KEYS = {"topics": False, "resolutions": True, "demands": True}
-RESOLUTION_KEYS = {"id": True, "title": True, "adopted": True, "reference": False, "procedure": False, "url": False}
-DEMAND_KEYS = {"id": True, "resolution": True, "paragraph": True, "addressee": True, "topic": True, "person": False,
-               "demand": True, "text": True, "quoted_from": False, "repeats": False, "history": True}
-ENTRY_KEYS = {"date": True, "status": True, "note": True, "sources": False}
-MAX_ID_LENGTH = 80
-ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-DATE_PATTERN = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
+TOP_KEYS = fields.keys(fields.TOP)
+RESOLUTION_KEYS = fields.keys(fields.RESOLUTION)
+DEMAND_KEYS = fields.keys(fields.DEMAND)
+ENTRY_KEYS = fields.keys(fields.ENTRY)
 
 
 def validate_loaded(loaded: Loaded, *, today: dt.date | None = None) -> tuple[Register | None, ProblemList]:
@@ -55,34 +52,6 @@ def status_hint(word: str) -> str:
     near = re.sub(r"[\s_]+", "-", word.strip().lower())
     guess = f"did you mean '{near}'? " if near in STATUS_NAMES else did_you_mean(word.strip().lower(), STATUS_NAMES)
     return f"{guess}write one of: {', '.join(STATUS_NAMES)}"
-
-
-def parse_date(value: str) -> dt.date | None:
-    """A YYYY-MM-DD date, or None when the text is not a real date."""
-    match = DATE_PATTERN.match(value.strip())
-    if not match:
-        return None
-    try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
-
-
-_SIMPLE_WEB_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]*[A-Za-z0-9](?::\d+)?(?:[/?#]\S*)?\Z", re.I)
-_SPACE = re.compile(r"\s")
-
-
-def is_web_address(value: str) -> bool:
-    """True for an absolute http(s) address: the only kind reports turn into links."""
-    if _SIMPLE_WEB_ADDRESS.match(value):  # the common case, without urlsplit (profiled: half of validate)
-        return True
-    if not value or _SPACE.search(value):
-        return False
-    try:
-        parts = urlsplit(value)
-        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # e.g. "https://[oops" (an unclosed IPv6 bracket)
-        return False
 
 
 class _Checker:
@@ -229,7 +198,7 @@ class _Checker:
             self.add(at, "bad-id", f"the {what} id is {len(value)} characters long",
                      f"use at most {MAX_ID_LENGTH} characters, e.g. {value[:40].strip('-')}")
             return None
-        if not ID_PATTERN.match(value):
+        if not is_id(value):
             self.rejected_ids.add(value)
             ascii_value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
             suggestion = re.sub(r"[^a-z0-9]+", "-", ascii_value.lower()).strip("-") or "kozlov-release-2013"
@@ -284,11 +253,11 @@ class _Checker:
             did = self.check_id(item, found, "demand")
             raw.append((item, did, self.check_demand(item, resolutions, topics)))
         demands = []
-        by_id = {did: (item, fields) for item, did, fields in raw if did}
-        for item, did, fields in raw:
-            repeats = self.check_repeats(item, did, fields, by_id, resolutions)
-            if did and fields is not None:
-                demands.append(Demand(id=did, repeats=repeats, line=item.pos[0], **fields))
+        by_id = {did: (item, values) for item, did, values in raw if did}
+        for item, did, values in raw:
+            repeats = self.check_repeats(item, did, values, by_id, resolutions)
+            if did and values is not None:
+                demands.append(Demand(id=did, repeats=repeats, line=item.pos[0], **values))
         return demands
 
     def check_demand(self, item: YMap, resolutions: dict[str, Resolution], topics: list[str] | None) -> dict | None:
@@ -437,13 +406,13 @@ class _Checker:
 
 
 def _example_date(value: str) -> str:
-    match = DATE_PATTERN.match(value.strip())
-    if match and int(match[2]) > 12 and int(match[3]) <= 12:
-        return f"{match[1]}-{int(match[3]):02d}-{int(match[2]):02d}"
-    if match and 1 <= int(match[2]) <= 12:  # a day past the month's end: suggest its last day
+    written = fields.date_parts(value)
+    if written and written[1] > 12 and written[2] <= 12:  # day and month swapped
+        return f"{written[0]:04d}-{written[2]:02d}-{written[1]:02d}"
+    if written and 1 <= written[1] <= 12:  # a day past the month's end: suggest its last day
         import calendar
 
-        year, month = int(match[1]), int(match[2])
+        year, month = written[0], written[1]
         return f"{year:04d}-{month:02d}-{calendar.monthrange(max(year, 1), month)[1]:02d}"
     parts = re.findall(r"\d+", value)
     if len(parts) == 3 and len(parts[2]) == 4 and int(parts[1]) <= 12 and int(parts[0]) <= 31:

@@ -182,3 +182,16 @@ def test_any_text_in_the_data_stays_text(small_register):
         assert [t for t, _ in Page(html).tags] == base_tags
 
     check()
+
+
+def test_the_stylesheet_colours_are_those_of_the_status_table():
+    """style.css declares each status's colour as a custom property; fields.LOOKS is where they are decided."""
+    import re
+
+    from monitor.fields import LOOKS
+    from monitor.render import TEMPLATES
+
+    css = (TEMPLATES / "style.css").read_text(encoding="utf-8")
+    declared = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})", css))
+    assert {status.value: declared.get(status.value) for status in LOOKS} == \
+        {status.value: look.accent for status, look in LOOKS.items()}

@@ -8,20 +8,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from ..model import Status
+from ..fields import is_id
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
-
-# A symbol per status, so that a status never depends on colour alone (also in black-and-white print).
-STATUS_SYMBOLS = {
-    Status.PENDING.value: "○",
-    Status.IN_PROGRESS.value: "◔",
-    Status.PARTLY_MET.value: "◑",
-    Status.MET.value: "✓",
-    Status.NOT_MET.value: "✗",
-    Status.REVERSED.value: "↺",
-}
 
 def _templates_folder() -> Path:
     """templates/ of the source tree, or its copy installed as package data (monitor/_templates) by `pip install .`."""
@@ -32,7 +22,6 @@ def _templates_folder() -> Path:
 TEMPLATES = _templates_folder()
 
 RESERVED_PAGES = {"index"}
-_SAFE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
 def long_date(day: dt.date) -> str:
@@ -63,7 +52,7 @@ def duration(days: int | None) -> str:
 
 def page_name(resolution_id: str) -> str:
     """The file name of a resolution's page: '<id>.html' for a plain slug, never 'index.html' or a path."""
-    if _SAFE_NAME.match(resolution_id) and resolution_id not in RESERVED_PAGES:
+    if is_id(resolution_id) and resolution_id not in RESERVED_PAGES:
         return f"{resolution_id}.html"
     slug = re.sub(r"[^a-z0-9]+", "-", resolution_id.lower()).strip("-")[:60] or "resolution"
     return f"resolution-{slug}.html"

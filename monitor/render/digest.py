@@ -4,9 +4,11 @@ Only http(s) addresses become links; everything from the data is text, whatever 
 """
 from __future__ import annotations
 
+from ..fields import STATUS_SYMBOLS
 from ..model import Status
-from . import STATUS_SYMBOLS, TEMPLATES, duration, long_date, short_date
+from . import TEMPLATES, duration, long_date, short_date
 from .html import weblink  # one rule for links, in reports and digests alike
+
 
 def environment():
     """Jinja2 over templates/: autoescape for *.html.j2 only, undefined names are errors."""
@@ -43,6 +45,6 @@ def _label(status: str) -> str:
 
 
 def _is_web(address) -> bool:
-    from ..validate import is_web_address
+    from ..fields import is_web_address
 
     return isinstance(address, str) and is_web_address(address)

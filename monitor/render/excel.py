@@ -15,20 +15,17 @@ import re
 import tempfile
 import zipfile
 
+from ..fields import LOOKS, is_web_address
 from ..model import Register, Status
-from ..validate import is_web_address
 
 SUMMARY, HISTORY, PEOPLE = "Summary", "Status history", "People"
 # "History" itself is a name Excel reserves for its own use, so the history sheet is called "Status history".
 RESERVED_TITLES = {SUMMARY, HISTORY, PEOPLE, "History"}
 MAX_CELL = 32767  # Excel's limit on the characters of one cell
 DATE_FORMAT = "yyyy-mm-dd"
-FILLS = {"pending": "E3E6EA", "in-progress": "D6E4F5", "partly-met": "FBE8B8", "met": "D3EEDB",
-         "not-met": "F6D3CF", "reversed": "E6DAF3"}
-BAR_COLOURS = {"pending": "A9B0B8", "in-progress": "2F6FB5", "partly-met": "C98A00", "met": "1F7A3A",
-               "not-met": "B42318", "reversed": "6F3FA8"}
-FONTS = {"pending": "3D444D", "in-progress": "1D4E85", "partly-met": "6B4700", "met": "145A2A",
-         "not-met": "8A1A12", "reversed": "4E2A7A"}
+FILLS = {status.value: look.excel_fill for status, look in LOOKS.items()}
+BAR_COLOURS = {status.value: look.excel_bar for status, look in LOOKS.items()}
+FONTS = {status.value: look.excel_font for status, look in LOOKS.items()}
 
 RESOLUTION_COLUMNS = [  # (header, frame column, width, kind)
     ("ID", "id", 24, "text"), ("Topic", "topic", 14, "wrap"), ("Paragraph", "paragraph", 10, "text"),

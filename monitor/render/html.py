@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import functools
 
+from ..fields import LOOKS, STATUS_SYMBOLS, is_web_address
 from ..model import Register, Status
-from ..validate import is_web_address
-from . import STATUS_SYMBOLS, TEMPLATES, duration, long_date, page_names, short_date
-
+from . import TEMPLATES, duration, long_date, page_names, short_date
 
 # Fill colours of the chart bars (the same hues as style.css); each status also gets its own pattern.
-BAR_COLOURS = {"pending": "#c9ced5", "in-progress": "#2f6fb5", "partly-met": "#c98a00", "met": "#1f7a3a",
-               "not-met": "#b42318", "reversed": "#6f3fa8"}
+BAR_COLOURS = {status.value: look.chart_fill for status, look in LOOKS.items()}
 _PATTERNS = {
     "in-progress": '<circle cx="2" cy="2" r="1.2" fill="#fff" fill-opacity=".55"/>'
                    '<circle cx="6" cy="6" r="1.2" fill="#fff" fill-opacity=".55"/>',
