@@ -124,14 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--source", action="append", default=[], metavar="URL", help="an http(s) address; repeat for more")
     sub = command("add", cmd_add, "add a new demand at the end of the file")
     sub.add_argument("id", metavar="ID", help="a new lower-case id, e.g. assembly-law-2022")
-    for name, text in (("resolution", "the resolution's id"), ("addressee", "who must act"),
-                       ("topic", "one of the file's topics"), ("demand", "one line: what is demanded"),
-                       ("text", "the demand's words, as quoted")):
-        sub.add_argument(f"--{name}", required=True, help=text)
-    sub.add_argument("--paragraph", default="unknown", help='as numbered in the adopted text (default: "unknown")')
-    sub.add_argument("--person", default="", help="the person the demand is about, if one")
-    sub.add_argument("--quoted-from", default="", metavar="URL", help="where the text comes from, if not the adopted text")
-    sub.add_argument("--repeats", action="append", default=[], metavar="ID", help="the same demand in an earlier resolution")
+    _add_demand_options(sub)
     sub = command("digest", cmd_digest, "write (and with --send, email) what changed since the last digest")
     sub.add_argument("--since", type=_date_arg, default=None, help="cover entries dated from this day on")
     sub.add_argument("--out", metavar="DIR", default="reports", help="digests go to DIR/digests/ (default: reports)")
@@ -146,6 +139,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--list", action="store_true", help="show the scheduled jobs and their next run, then exit")
     sub.add_argument("--out", metavar="DIR", default="reports", help="the reports folder (default: reports)")
     return parser
+
+
+def _add_demand_options(sub: argparse.ArgumentParser) -> None:
+    """One option of `monitor add` per field of a demand in fields.DEMAND (its id is the positional ID)."""
+    from .fields import DEMAND
+    from .model import UNKNOWN_PARAGRAPH
+
+    for field in DEMAND:
+        option = "--" + field.name.replace("_", "-")
+        if field.name in ("id", "history"):
+            continue
+        if field.kind == "ids":
+            sub.add_argument(option, action="append", default=[], metavar="ID", help=field.description)
+        elif field.name == "paragraph":  # required in the file, but "unknown" until checked in the adopted text
+            sub.add_argument(option, default=UNKNOWN_PARAGRAPH, help=field.description)
+        else:
+            sub.add_argument(option, required=field.required, default="", help=field.description,
+                             metavar="URL" if field.kind == "url" else None)
 
 
 def data_path(args) -> str:
@@ -285,9 +296,9 @@ def cmd_update(args) -> int:
 def cmd_add(args) -> int:
     from .edit import add_demand
 
-    fields = {"id": args.id, "resolution": args.resolution, "paragraph": args.paragraph, "addressee": args.addressee,
-              "topic": args.topic, "person": args.person, "demand": args.demand, "text": args.text,
-              "quoted_from": args.quoted_from, "repeats": args.repeats}
+    from .fields import DEMAND
+
+    fields = {f.name: getattr(args, f.name) for f in DEMAND if f.name != "history"}  # every option `add` has
     return _run_edit(args, lambda path, today: add_demand(path, fields, today=today))
 
 

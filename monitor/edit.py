@@ -15,6 +15,7 @@ import stat
 from dataclasses import dataclass
 
 from .chars import describe, first_refused, visible
+from .fields import DEMAND
 from .load import YList, YMap, parse_text
 from .problems import ERROR, DataError, Problem, hint_for
 from .proof import Intent, compare, expect
@@ -80,8 +81,7 @@ def add_demand(path: str | os.PathLike, fields: dict, *, today: dt.date | None =
             raise DataError([Problem(shown, 1, 1, ERROR, "not-a-list", "the file has no demands to add after",
                                      "add the first demand by hand")])
         adopted = _adoption_date(tree, fields.get("resolution", ""))
-        item = {k: fields[k] for k in ("id", "resolution", "paragraph", "addressee", "topic", "person", "demand",
-                                      "text", "quoted_from") if fields.get(k)}
+        item = {f.name: fields[f.name] for f in DEMAND if f.kind in ("id", "text", "url") and fields.get(f.name)}
         item["repeats"] = list(fields.get("repeats") or [])
         _check_options(shown, demands.pos, item)
         first = {"date": adopted or (today or dt.date.today()).isoformat(), "status": "pending",
