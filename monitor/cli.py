@@ -295,7 +295,6 @@ def cmd_update(args) -> int:
 
 def cmd_add(args) -> int:
     from .edit import add_demand
-
     from .fields import DEMAND
 
     fields = {f.name: getattr(args, f.name) for f in DEMAND if f.name != "history"}  # every option `add` has
