@@ -7,7 +7,6 @@ The public API: `validate_file` (every problem, never raises on bad data), `vali
 from __future__ import annotations
 
 import datetime as _dt
-import gc as _gc
 import importlib as _importlib
 import os as _os
 
@@ -25,32 +24,26 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'monitor' has no attribute {name!r}")
 
 
-_COMPACT_FROM = 2000  # demands; below this the model is small and compacting would only cost time
-
-
 def validate_file(path: str | _os.PathLike, *, today: _dt.date | None = None, max_bytes: int | None = None,
                   shown_as: str | None = None, compact: bool = False):
     """Read and check a data file: the model (None if there is any error) and every problem, in file order.
 
     With `compact`, a large model is rebuilt in fresh memory once the parse tree is gone, for commands that go
-    on to heavy work (reports, digests): the tree's freed memory is scattered among the model's objects and
-    cannot be returned to the system otherwise (measured at 10,000 demands: 217 MB held, 116 MB after; 0.4 s).
+    on to heavy work (reports, digests): see memory.py.
     """
     from .load import DEFAULT_MAX_BYTES, read_file
+    from .memory import COMPACT_FROM
     from .validate import validate_loaded
 
     loaded = read_file(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, shown_as=shown_as)
     register, problems = validate_loaded(loaded, today=today)
     del loaded
-    if compact and register is not None and len(register.demands) >= _COMPACT_FROM:
-        import pickle  # our own objects, in memory only: nothing untrusted is ever unpickled
+    if compact and register is not None and len(register.demands) >= COMPACT_FROM:
+        from .memory import freeze, thaw
 
-        # Both go: a few hundred problems scattered over the old memory would keep it held (arenas are returned
-        # to the system only when empty).
-        blob = pickle.dumps((register, problems), protocol=pickle.HIGHEST_PROTOCOL)
-        register = problems = None
-        _gc.collect()
-        register, problems = pickle.loads(blob)
+        blob = freeze(register, problems)
+        register = problems = None  # both go: see memory.py
+        register, problems = thaw(blob)
     return register, problems
 
 

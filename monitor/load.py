@@ -7,14 +7,21 @@ report a wrong one at its position. Every parser failure becomes a Problem with 
 """
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 from dataclasses import dataclass, field
 
 import yaml
 
-from .chars import describe, describe_line_break, first_refused, foreign_line_breaks, has_refused, position, visible
+from .chars import (
+    describe,
+    describe_line_break,
+    first_refused,
+    foreign_line_breaks,
+    has_refused,
+    position,
+    visible,
+)
+from .memory import gc_paused
 from .problems import ERROR, Findings, Problem, hint_for
 
 try:  # the C parser is 3-4x faster; the pure one gives the same events and marks
@@ -28,22 +35,6 @@ _CORE = "tag:yaml.org,2002:"
 _QUOTED = ("'", '"')
 _NULL_WORDS = ("", "~", "null", "Null", "NULL")
 Pos = tuple[int, int]  # 1-based (line, column)
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector while building large acyclic trees.
-
-    Profiled at 10,000 demands: full collections walking millions of young, long-lived nodes took about two
-    thirds of compose-and-check time and made it grow faster than the file. Nothing built here forms cycles.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class YMap(dict):

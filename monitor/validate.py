@@ -12,7 +12,8 @@ import unicodedata
 
 from . import fields
 from .fields import MAX_ID_LENGTH, is_id, is_web_address, parse_date
-from .load import Loaded, Pos, YList, YMap, gc_paused
+from .load import Loaded, Pos, YList, YMap
+from .memory import gc_paused
 from .model import STATUS_NAMES, Demand, Entry, Register, Resolution, Status
 from .problems import ERROR, WARNING, Findings, Problem, ProblemList, hint_for
 

@@ -119,7 +119,9 @@ def test_readme_lists_every_problem_code():
 
 def test_a_compacted_model_is_the_same_model(small_file, monkeypatch):
     """validate_file(compact=True) rebuilds large models in fresh memory; the result must not change."""
-    monkeypatch.setattr(monitor, "_COMPACT_FROM", 1)
+    from monitor import memory
+
+    monkeypatch.setattr(memory, "COMPACT_FROM", 1)
     plain = monitor.validate_file(INVALID / "missing-source.yaml", today=TODAY)
     compacted = monitor.validate_file(INVALID / "missing-source.yaml", today=TODAY, compact=True)
     assert compacted == plain and compacted[0] is not plain[0]

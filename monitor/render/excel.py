@@ -6,7 +6,6 @@ never becomes a formula; only http(s) addresses become hyperlinks. Sheet titles 
 from __future__ import annotations
 
 import contextlib
-import copy
 import datetime as dt
 import errno
 import io
@@ -16,6 +15,7 @@ import tempfile
 import zipfile
 
 from ..fields import LOOKS, is_web_address
+from ..memory import give_style, style_of
 from ..model import Register, Status
 
 SUMMARY, HISTORY, PEOPLE = "Summary", "Status history", "People"
@@ -191,14 +191,14 @@ def write_table(ws, columns, rows, count: int | None = None) -> int:
             if linked:
                 cell.hyperlink = str(value)
             if (col, linked) in styles:
-                cell._style = copy.copy(styles[col, linked])
+                give_style(cell, styles[col, linked])
                 continue
             if kind == "date":
                 cell.number_format = DATE_FORMAT
             if linked:
                 cell.style = "Hyperlink"
             cell.alignment = wrap if kind in ("wrap", "link") else top
-            styles[col, linked] = copy.copy(cell._style)
+            styles[col, linked] = style_of(cell)
         ws.append(cells)
     return count + 1
 
