@@ -14,7 +14,7 @@ import monitor
 from monitor.digest import DigestNotSent, DigestState, compare, run_digest, snapshot_before, snapshot_of
 from monitor.settings import load_settings
 from tests.conftest import DATA, ROOT, SHIPPED
-from tests.test_mail import SmtpServer, free_port, mail_env, smtp  # noqa: F401  (smtp is a fixture)
+from tests.mail_servers import SmtpServer, mail_env
 
 CHANGED = DATA / "digest" / "changed.yaml"
 LAST_WEEK, TODAY = dt.date(2026, 11, 17), dt.date(2026, 11, 24)

@@ -1,7 +1,6 @@
 """`monitor update` and `monitor add`: one entry added, nothing else changed, nothing half-written, ever."""
 from __future__ import annotations
 
-import difflib
 import os
 import random
 import signal
@@ -22,19 +21,9 @@ from monitor.splice import scalar
 from monitor.load import parse_text
 
 from .conftest import DATA, ROOT, TODAY
+from .helpers import only_added_lines
 
 STYLES = DATA / "roundtrip" / "styles.yaml"
-
-
-def only_added_lines(before: str, after: str) -> list[str]:
-    """The lines `after` adds to `before`; fails if any line of `before` was changed or removed."""
-    a, b = before.splitlines(keepends=True), after.splitlines(keepends=True)
-    added = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        assert op in ("equal", "insert"), f"{op}: {a[i1:i2]!r} -> {b[j1:j2]!r}"
-        if op == "insert":
-            added.extend(b[j1:j2])
-    return added
 
 
 def test_update_adds_exactly_one_entry_in_the_neighbours_layout(small_file):

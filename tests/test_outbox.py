@@ -23,7 +23,8 @@ from monitor.delivery_report import digest_status, resend
 from monitor.outbox import short_id
 from monitor.settings import load_settings
 from tests.conftest import DATA, ROOT
-from tests.test_mail import BadSmtp, SmtpServer, free_port, mail_env, run_with_guard, smtp  # noqa: F401
+from tests.helpers import run_with_guard
+from tests.mail_servers import BadSmtp, SmtpServer, free_port, mail_env
 
 CHANGED = DATA / "digest" / "changed.yaml"
 LAST_WEEK, TODAY = dt.date(2026, 11, 17), dt.date(2026, 11, 24)
