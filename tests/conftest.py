@@ -36,12 +36,21 @@ def small_register(small_file):
 
 @pytest.fixture
 def smtp():
-    """A real SMTP server (aiosmtpd) on 127.0.0.1; `smtp.messages` holds what it took."""
+    """A real SMTP server (aiosmtpd) on 127.0.0.1, on a port the kernel chose; `smtp.messages` holds what it took."""
     from tests.mail_servers import SmtpServer
 
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def refused_port():
+    """A port of 127.0.0.1 where no server listens: connections are refused, and it stays ours for the test."""
+    from tests.mail_servers import bound_socket
+
+    with bound_socket() as sock:
+        yield sock.getsockname()[1]
 
 
 REQUIRED_PROGRAMS = ("chromium", "soffice", "pdftotext", "pdftoppm", "git")

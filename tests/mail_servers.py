@@ -1,35 +1,66 @@
-"""SMTP servers on 127.0.0.1 for the mail, digest, outbox and schedule tests (the `smtp` fixture is in conftest.py)."""
+"""SMTP servers on 127.0.0.1 for the mail, digest, outbox and schedule tests (the `smtp` fixture is in conftest.py).
+
+Every server takes its port from the kernel (bind to port 0, read the port back) and holds it until it
+stops: there is no moment at which another process could take the port between choosing and listening.
+"""
 from __future__ import annotations
 
 import email
 import socket
 from email import policy
 
+from aiosmtpd.controller import Controller
 
-def free_port() -> int:
-    """A port nobody listens on now (aiosmtpd 1.4 cannot take port 0 itself)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+
+def bound_socket() -> socket.socket:
+    """A TCP socket bound to a port of 127.0.0.1 the kernel chose, not yet listening.
+
+    Connections to it are refused, as to a server that is down; without SO_REUSEADDR no other socket can
+    bind the port while this one is open, so the port stays ours until a server listens on it or it closes.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+class ControllerOnSocket(Controller):
+    """aiosmtpd's threaded Controller, serving on a socket we bound ourselves.
+
+    aiosmtpd 1.4.6 cannot be given port 0: its start() connects to the port it was given, to make the server
+    build its SMTP instance, so it must know the real port before it starts. `_create_server` is the hook
+    aiosmtpd's controllers override to say where to listen; asyncio closes the socket when the server stops.
+    """
+
+    def __init__(self, handler, sock: socket.socket, **options):
+        hostname, port = sock.getsockname()
+        super().__init__(handler, hostname=hostname, port=port, **options)
+        self.sock = sock
+
+    def _create_server(self):
+        return self.loop.create_server(self._factory_invoker, sock=self.sock, ssl=self.ssl_context)
 
 
 class SmtpServer:
-    """A real SMTP server on 127.0.0.1 keeping every message it accepts; start() and stop() as often as needed."""
+    """A real SMTP server on 127.0.0.1 keeping every message it accepts.
 
-    def __init__(self, port: int | None = None, **controller_options):
-        self.port = port or free_port()
+    Its port is known (and refuses connections) from the moment it is made; start() serves on it, stop()
+    releases it. Start it once: a stopped server's port is given back to the kernel.
+    """
+
+    def __init__(self, **controller_options):
+        self.socket = bound_socket()
+        self.port: int = self.socket.getsockname()[1]
         self.messages: list[tuple[str, list[str], bytes]] = []
         self.options = controller_options
-        self.controller = None
+        self.controller: ControllerOnSocket | None = None
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 
     def start(self) -> "SmtpServer":
-        from aiosmtpd.controller import Controller
-
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **self.options)
+        assert self.socket.fileno() != -1, "this server was stopped: make a new one"
+        self.controller = ControllerOnSocket(self, self.socket, **self.options)
         self.controller.start()
         return self
 
@@ -37,6 +68,7 @@ class SmtpServer:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+        self.socket.close()  # already closed by asyncio if the server ran; releases the port if it never did
 
     def parsed(self, index: int = -1):
         return email.message_from_bytes(self.messages[index][2], policy=policy.default)
@@ -53,15 +85,16 @@ class BadSmtp:
     `messages` counts the messages it received in full; `greeted` is set when a client connected.
     """
 
-    def __init__(self, behaviour: str, port: int | None = None):
+    def __init__(self, behaviour: str):
         import threading
 
-        self.behaviour, self.port = behaviour, port or free_port()
+        self.behaviour = behaviour
         self.messages: list[bytes] = []
         self.rcpts: list[str] = []
         self.greeted, self.refused = threading.Event(), threading.Event()
         self.stopped = threading.Event()
-        self.listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
+        self.listener = socket.create_server(("127.0.0.1", 0), reuse_port=False)  # the kernel picks a free port
+        self.port = self.listener.getsockname()[1]
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 

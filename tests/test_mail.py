@@ -12,7 +12,7 @@ import pytest
 from monitor.mail import Mailer, MailError, build_message, new_message_id
 from monitor.settings import load_settings
 from tests.helpers import run_with_guard
-from tests.mail_servers import BadSmtp, SmtpServer, free_port, mail_env
+from tests.mail_servers import BadSmtp, SmtpServer, mail_env
 
 
 def test_the_message_is_text_and_html_with_id_and_date():
@@ -36,8 +36,8 @@ def test_a_real_server_receives_it(smtp, tmp_path):
     assert [(m[0], m[1]) for m in smtp.messages] == [("monitor@example.org", ["b@example.org"])]
 
 
-def test_an_unreachable_server_is_retried_with_growing_pauses_then_reported(tmp_path):
-    settings = load_settings(tmp_path / "demands.yaml", environ=mail_env(free_port(), tmp_path))
+def test_an_unreachable_server_is_retried_with_growing_pauses_then_reported(tmp_path, refused_port):
+    settings = load_settings(tmp_path / "demands.yaml", environ=mail_env(refused_port, tmp_path))
     pauses = []
     with pytest.raises(MailError) as info, Mailer(settings, attempts=3, pause=5, sleep=pauses.append) as mailer:
         mailer.send(b"Subject: x\r\n\r\nx\r\n", "a@example.org")
