@@ -1,4 +1,5 @@
-"""Shared fixtures. Area-specific helpers live in the test modules that use them."""
+"""Shared fixtures. Helpers used by several test modules are in helpers.py and mail_servers.py; the others live
+in the test modules that use them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -31,6 +32,25 @@ def small_register(small_file):
     import monitor
 
     return monitor.load_register(small_file, today=TODAY)
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1, on a port the kernel chose; `smtp.messages` holds what it took."""
+    from tests.mail_servers import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def refused_port():
+    """A port of 127.0.0.1 where no server listens: connections are refused, and it stays ours for the test."""
+    from tests.mail_servers import bound_socket
+
+    with bound_socket() as sock:
+        yield sock.getsockname()[1]
 
 
 REQUIRED_PROGRAMS = ("chromium", "soffice", "pdftotext", "pdftoppm", "git")

@@ -14,7 +14,7 @@ import monitor
 from monitor.digest import DigestNotSent, DigestState, compare, run_digest, snapshot_before, snapshot_of
 from monitor.settings import load_settings
 from tests.conftest import DATA, ROOT, SHIPPED
-from tests.test_mail import SmtpServer, free_port, mail_env, smtp  # noqa: F401  (smtp is a fixture)
+from tests.mail_servers import SmtpServer, mail_env
 
 CHANGED = DATA / "digest" / "changed.yaml"
 LAST_WEEK, TODAY = dt.date(2026, 11, 17), dt.date(2026, 11, 24)
@@ -132,7 +132,7 @@ def test_the_digest_arrives_as_an_email_a_client_can_show(setup, smtp):
 
 def test_server_down_then_up_delivers_one_digest_and_no_duplicate(setup):
     data, state, out = setup
-    server = SmtpServer()  # its port is chosen, nothing listens there yet
+    server = SmtpServer()  # its port is chosen and held, nothing listens there yet
     settings = settings_for(data, state, server.port)
     with pytest.raises(DigestNotSent) as info:
         run_digest(load(data), settings, out_dir=out, since=dt.date(2021, 1, 1), send=True, today=TODAY,

@@ -32,7 +32,7 @@ from monitor.load import parse_text
 from monitor.model import STATUS_NAMES
 
 from .conftest import TODAY
-from .test_edit import only_added_lines
+from .helpers import only_added_lines
 
 FOREIGN_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 SETTINGS = settings(max_examples=150, deadline=None,

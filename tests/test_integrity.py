@@ -20,7 +20,7 @@ import monitor
 from monitor.load import parse_text
 
 from .conftest import ROOT, TODAY
-from .test_edit import only_added_lines
+from .helpers import only_added_lines
 
 UPDATE = ["update", "roe-release-2021", "--status", "met", "--date", "2026-11-24", "--note", "Released.",
           "--source", "https://example.org/roe"]

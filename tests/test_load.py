@@ -79,8 +79,11 @@ def _check_never_raises(loaded: Loaded):
         assert isinstance(p, monitor.Problem)
         assert p.line >= 1 and p.column >= 1
         assert p.line <= lines
+    # the model comes exactly when nothing is wrong; no model comes with at least one error saying why
     if register is None:
-        assert any(p.is_error for p in problems) or loaded.tree is None or problems == []
+        assert any(p.is_error for p in problems), f"no model and no error to say why: {problems!r}"
+    else:
+        assert problems.errors == 0 and not any(p.is_error for p in problems), problems
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -23,7 +23,8 @@ from monitor.delivery_report import digest_status, resend
 from monitor.outbox import short_id
 from monitor.settings import load_settings
 from tests.conftest import DATA, ROOT
-from tests.test_mail import BadSmtp, SmtpServer, free_port, mail_env, run_with_guard, smtp  # noqa: F401
+from tests.helpers import run_with_guard
+from tests.mail_servers import BadSmtp, SmtpServer, mail_env
 
 CHANGED = DATA / "digest" / "changed.yaml"
 LAST_WEEK, TODAY = dt.date(2026, 11, 17), dt.date(2026, 11, 24)
@@ -104,9 +105,9 @@ def test_lost_after_data_is_in_doubt_received_once_and_resent_only_on_request(pl
         assert "already tried and reached nobody" in str(info.value) and len(bad.messages) == 2
         status = digest_status(settings)
         assert f"{short_id(mid)}  2026-11-24  reached nobody" in status and "in-doubt     a@example.org" in status
-    good = SmtpServer(port=bad.port).start()
+    good = SmtpServer().start()  # the server fixed: the settings now name a server that answers
     try:
-        result, said = resend(settings, short_id(mid))
+        result, said = resend(settings_for(data, state, good.port), short_id(mid))
         assert sorted(m[1][0] for m in good.messages) == ["a@example.org", "b@example.org"]
         assert {good.parsed(i)["Message-ID"] for i in range(2)} == {mid}
         assert result.delivered and "emailed to a@example.org, Bee <b@example.org>" in said
@@ -407,7 +408,7 @@ def test_a_second_sender_at_the_same_time_refuses_with_a_message(place, smtp):
 
 
 @pytest.mark.parametrize("make", ["random-bytes", "other-tables", "ours-with-other-tables", "fifo", "folder"])
-def test_a_foreign_digest_database_is_a_message(place, make, capsys):
+def test_a_foreign_digest_database_is_a_message(place, make, capsys, refused_port):
     data, state, out = place
     state.mkdir()
     path = state / "digest.sqlite"
@@ -424,7 +425,7 @@ def test_a_foreign_digest_database_is_a_message(place, make, capsys):
             db.execute("CREATE TABLE snapshots (id INTEGER, taken TEXT)")
         db.commit()
         db.close()
-    os.environ.update(mail_env(free_port(), state))
+    os.environ.update(mail_env(refused_port, state))
     try:
         code = run_with_guard(lambda: main(["--file", str(data), "--today", "2026-11-24", "digest", "--send",
                                             "--out", str(out)]))
@@ -441,10 +442,10 @@ def test_a_foreign_digest_database_is_a_message(place, make, capsys):
 
 
 @pytest.mark.parametrize("command", [["--send"], ["--resend", "1a2b3c4d"]])
-def test_a_lock_file_that_cannot_be_made_is_a_state_folder_message(place, capsys, command):
+def test_a_lock_file_that_cannot_be_made_is_a_state_folder_message(place, capsys, command, refused_port):
     data, state, out = place
     (state / ".digest.sqlite.lock").mkdir(parents=True)  # os.open fails on a folder, even for root
-    os.environ.update(mail_env(free_port(), state))
+    os.environ.update(mail_env(refused_port, state))
     try:
         code = main(["--file", str(data), "--today", "2026-11-24", "digest", *command, "--out", str(out)])
     finally:

@@ -19,7 +19,8 @@ import pytest
 from monitor import schedule
 from monitor.settings import load_settings
 from tests.conftest import DATA, ROOT
-from tests.test_mail import SmtpServer, mail_env, smtp  # noqa: F401  (smtp is a fixture)
+from tests.helpers import run_with_guard
+from tests.mail_servers import mail_env
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 WAIT = 120  # seconds; only reached when something is broken
@@ -305,7 +306,5 @@ def test_a_fifo_at_the_data_file_does_not_hang_the_refresh_job(place, caplog):
     data, out = place
     data.unlink()
     os.mkfifo(data)
-    from tests.test_mail import run_with_guard
-
     run_with_guard(lambda: schedule.refresh_on_change_job(str(data), str(out)))
     assert "FIFO" in caplog.text
