@@ -88,7 +88,7 @@ def status_text(state: DigestState, limit: int = 10) -> str:
     """The last digests and each recipient's state, as lines for the terminal; who needs a decision first."""
     lines = []
     last = state.latest_snapshot()
-    lines.append(f"The next digest covers the changes since {last[0].isoformat()}." if last
+    lines.append(f"The next digest covers the changes since {last.taken.isoformat()}." if last
                  else "No digest has reached anyone yet: the next one is the first.")
     for mid in state.message_ids()[:limit]:
         entry = state.outbox_entry(mid)

@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 from typing import Literal
 
+from .changes import Baseline, Snapshot
 from .store import file_lock
 
 log = logging.getLogger("monitor.digest")
@@ -104,18 +105,18 @@ class DigestState:
     def close(self) -> None:
         self.db.close()
 
-    def latest_snapshot(self) -> tuple[dt.date, dict] | None:
-        """(date taken, data) of the snapshot sent with the last delivered digest, or None before the first."""
+    def latest_snapshot(self) -> Baseline | None:
+        """(day taken, snapshot) of the snapshot sent with the last delivered digest, or None before the first."""
         row = self.db.execute("SELECT taken, data FROM snapshots ORDER BY id DESC LIMIT 1").fetchone()
-        return (_day(row[0]), json.loads(row[1])) if row else None
+        return Baseline(_day(row[0]), Snapshot.from_json(json.loads(row[1]))) if row else None
 
     def add_to_outbox(self, message_id: str, digest_date: dt.date, subject: str, recipients, message: bytes,
-                      snapshot: dict) -> bool:
+                      snapshot: Snapshot) -> bool:
         """Queue a digest; False when one with this Message-ID is already known (then nothing changes)."""
         with self.db:
             cur = self.db.execute("INSERT OR IGNORE INTO outbox VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
                                   (message_id, _now(), digest_date.isoformat(), subject, json.dumps(list(recipients)),
-                                   message, json.dumps(snapshot)))
+                                   message, json.dumps(snapshot.to_json())))
         return cur.rowcount == 1
 
     def outbox_entry(self, message_id: str) -> dict | None:

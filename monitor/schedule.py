@@ -311,8 +311,9 @@ def _one_line(what: str):
     def wrap(job):
         @functools.wraps(job)
         def run(data_path: str, out_dir: str) -> None:
-            from .digest import DeliveryError, DigestNotSent
+            from .digest import DigestNotSent
             from .mail import MailError
+            from .outbox import DeliveryError
             from .settings import SettingsError
 
             with _quiet_cleanup():
@@ -336,8 +337,9 @@ def weekly_digest_job(data_path: str, out_dir: str) -> None:
     """Send the weekly digest, then refresh the reports."""
     from zoneinfo import ZoneInfo
 
-    from .digest import DeliveryError, DigestNotSent, run_digest
+    from .digest import DigestNotSent, run_digest
     from .mail import MailError
+    from .outbox import DeliveryError
     from .settings import SettingsError, load_settings
 
     try:
