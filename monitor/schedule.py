@@ -384,12 +384,13 @@ def refresh_on_change_job(data_path: str, out_dir: str) -> None:
         stat = path.stat()
         if seen.get("path") == str(path) and seen.get("mtime_ns") == stat.st_mtime_ns and seen.get("size") == stat.st_size:
             return
-        digest = hashlib.sha256(read_regular(path) or b"").hexdigest()  # a FIFO there would hang the job
+        fingerprint = hashlib.sha256(read_regular(path) or b"").hexdigest()  # a FIFO there would hang the job
     except OSError as exc:
         log.warning("cannot read %s: %s", path, exc.strerror)
         return
-    now = {"path": str(path), "mtime_ns": stat.st_mtime_ns, "size": stat.st_size, "sha256": digest}
-    if seen.get("path") != str(path) or seen.get("sha256") != digest:
+    now = {"path": str(path), "mtime_ns": stat.st_mtime_ns, "size": stat.st_size, "fingerprint": fingerprint}
+    # "sha256": the key's name before issue 12, in a state folder written by an older version
+    if seen.get("path") != str(path) or seen.get("fingerprint", seen.get("sha256")) != fingerprint:
         today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
         register = _load(data_path, today)
         if register is None:
