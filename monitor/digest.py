@@ -1,8 +1,8 @@
 """One `monitor digest`: compare with the last delivered snapshot, save the email, and with --send queue it and
 deliver it once; returns the summary the user reads.
 
-What changed is changes.py's (pure); the outbox, the snapshots and the sending are outbox.py's, in
-`<state>/digest.sqlite`; their words are delivery_report.py's.
+What changed is changes.py's (pure); the snapshots and the outbox are outbox.py's, in `<state>/digest.sqlite`;
+the sending is delivery.py's, and its words are delivery_report.py's.
 """
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from pathlib import Path
 from .changes import Baseline, Digest, Snapshot, compare_with_last, snapshot_of
 from .delivery_report import delivery_text
 from .model import Register
-from .outbox import Delivery, DigestState, deliver, sending_state, short_id
+from .delivery import Delivery, deliver, sending_state
+from .outbox import DigestState, short_id
 from .readfile import check_regular, read_regular
 from .store import publish_files
 
