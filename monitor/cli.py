@@ -326,9 +326,10 @@ def _run_edit(args, edit) -> int:
 
 
 def cmd_digest(args) -> int:
-    from .digest import DeliveryError, DigestNotSent, run_digest
-    from .mail import MailError
     from .delivery_report import digest_status, resend
+    from .digest import DigestNotSent, run_digest
+    from .mail import MailError
+    from .outbox import DeliveryError
     from .readfile import NotARegularFile
     from .settings import SettingsError, load_settings
 

@@ -1,11 +1,12 @@
 """What happened to the digests, in words: one run's result, `monitor digest --status`, `--resend` and the
-scheduler's outbox retry. The state and the sending itself are outbox.py's."""
+scheduler's outbox retry. The state is outbox.py's, the sending itself delivery.py's."""
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-from .outbox import Delivery, DeliveryError, DigestState, deliver, find_digest, sending_state, short_id
+from .delivery import Delivery, deliver, sending_state
+from .outbox import DeliveryError, DigestState, find_digest, short_id
 
 
 def send_waiting(settings, *, sleep=time.sleep) -> str:
@@ -88,7 +89,7 @@ def status_text(state: DigestState, limit: int = 10) -> str:
     """The last digests and each recipient's state, as lines for the terminal; who needs a decision first."""
     lines = []
     last = state.latest_snapshot()
-    lines.append(f"The next digest covers the changes since {last[0].isoformat()}." if last
+    lines.append(f"The next digest covers the changes since {last.taken.isoformat()}." if last
                  else "No digest has reached anyone yet: the next one is the first.")
     for mid in state.message_ids()[:limit]:
         entry = state.outbox_entry(mid)

@@ -1,42 +1,19 @@
-"""The digest's state and delivery: snapshots, the outbox, and one row per recipient, in `<state>/digest.sqlite`.
+"""The digest's state in `<state>/digest.sqlite`: the snapshot sent with each delivered digest, the outbox,
+and one row per recipient. What the rows mean, and how they change, is delivery.py's contract.
 
-The delivery contract (the README's "What happens to each email" says it for users):
-- a recipient's row says "sending" only while the message itself is going out (after the server's 354, before
-  its reply); an attempt that then proves not delivered (a 4xx or 5xx reply to the message, a connection lost
-  before its end marker went out) puts the row back at once, before any pause; so a row still "sending" on the
-  next run means the process stopped in that moment: that recipient is *in doubt*;
-- a connection lost in that same moment makes the recipient *in doubt* at once; in doubt is never retried
-  automatically (a duplicate is worse than a question), only by `monitor digest --resend`;
-- a 5xx reply for a recipient makes it *failed*; failed is not retried automatically either;
-- a passing failure of the server or the connection (no connection, a 4xx to the greeting or the sender, a
-  process stopped while waiting between attempts) leaves no row and stops this run for everyone left: the digest
-  stays in the outbox and they get it on the next run;
-- a 4xx about one recipient (e.g. "452 mailbox full" to RCPT) is that recipient's alone: the others are sent now;
-  its row says "deferred" since the first such answer, and it is tried again on each run; still deferred a day
-  (DEFER_LIMIT) after the first, it counts as failed, so that one full mailbox cannot hold back new digests for
-  everyone;
-- a digest is settled when nobody is left to try; its snapshot becomes the next digest's baseline only if at
-  least one recipient confirmed it ("sent"), so when everyone failed the next digest repeats its changes.
-One process sends at a time (a lock beside the database). The database is written by sqlite3, not by store.py.
+The database is written by sqlite3, not by store.py.
 """
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import datetime as dt
 import json
-import logging
 import sqlite3
-import time
 from pathlib import Path
 from typing import Literal
 
-from .store import file_lock
+from .changes import Baseline, Snapshot
 
-log = logging.getLogger("monitor.digest")
 RecipientState = Literal["sending", "sent", "in-doubt", "failed", "deferred"]
-FINAL = ("sent", "in-doubt", "failed", "refused")  # "refused": the name of "failed" before issue 11
-DEFER_LIMIT = dt.timedelta(days=1)  # then a 4xx for one recipient counts as failed (see the docstring)
 APPLICATION_ID = 0x6D6F6E69  # "moni": marks the SQLite file as ours (PRAGMA application_id)
 TABLES = {"snapshots": {"id", "taken", "message_id", "data"},
           "outbox": {"message_id", "created", "digest_date", "subject", "recipients", "message", "snapshot", "done"},
@@ -104,18 +81,18 @@ class DigestState:
     def close(self) -> None:
         self.db.close()
 
-    def latest_snapshot(self) -> tuple[dt.date, dict] | None:
-        """(date taken, data) of the snapshot sent with the last delivered digest, or None before the first."""
+    def latest_snapshot(self) -> Baseline | None:
+        """(day taken, snapshot) of the snapshot sent with the last delivered digest, or None before the first."""
         row = self.db.execute("SELECT taken, data FROM snapshots ORDER BY id DESC LIMIT 1").fetchone()
-        return (_day(row[0]), json.loads(row[1])) if row else None
+        return Baseline(_day(row[0]), Snapshot.from_json(json.loads(row[1]))) if row else None
 
     def add_to_outbox(self, message_id: str, digest_date: dt.date, subject: str, recipients, message: bytes,
-                      snapshot: dict) -> bool:
+                      snapshot: Snapshot) -> bool:
         """Queue a digest; False when one with this Message-ID is already known (then nothing changes)."""
         with self.db:
             cur = self.db.execute("INSERT OR IGNORE INTO outbox VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
                                   (message_id, _now(), digest_date.isoformat(), subject, json.dumps(list(recipients)),
-                                   message, json.dumps(snapshot)))
+                                   message, json.dumps(snapshot.to_json())))
         return cur.rowcount == 1
 
     def outbox_entry(self, message_id: str) -> dict | None:
@@ -205,116 +182,6 @@ def _foreign(path: Path, why: str) -> str:
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-@contextlib.contextmanager
-def sending_state(settings):
-    """The digest state held by this process alone while it sends; DeliveryError when another one is sending."""
-    from filelock import Timeout
-
-    from .settings import state_folder_error
-
-    folder = Path(settings.state_dir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise state_folder_error(folder, exc.strerror or str(exc)) from None
-    lock = file_lock(folder / "digest.sqlite", timeout=0)
-    try:
-        lock.__enter__()
-    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
-        raise DeliveryError(f"another 'monitor digest --send' or 'monitor schedule' is sending digests from {folder} "
-                            "right now; nothing was sent — wait until it has finished, then run this again") from None
-    except OSError as exc:  # the lock file cannot be made (a read-only folder, a folder in its place)
-        raise state_folder_error(folder, exc) from None
-    try:
-        state = DigestState(folder)
-        try:
-            yield state
-        finally:
-            state.close()
-    finally:
-        lock.__exit__(None, None, None)
-
-
-@dataclasses.dataclass
-class Delivery:
-    """What happened to one digest in this run; the dicts map a recipient to the reason."""
-
-    message_id: str
-    sent: list = dataclasses.field(default_factory=list)
-    in_doubt: dict = dataclasses.field(default_factory=dict)      # found or left in doubt in this run
-    failed: dict = dataclasses.field(default_factory=dict)        # refused with a 5xx in this run
-    waiting: dict = dataclasses.field(default_factory=dict)       # not reached now: stays in the outbox
-    deferred: dict = dataclasses.field(default_factory=dict)      # of those, by their own 4xx: since when (UTC)
-    settled: bool = False
-    delivered: bool = False  # its snapshot is the baseline: at least one recipient confirmed it
-
-    @property
-    def complete(self) -> bool:
-        return self.settled
-
-
-def deliver(state: DigestState, settings, message_id: str, *, to=None, sleep=time.sleep) -> Delivery:
-    """Send a digest to each recipient not yet served (or to `to`, on the user's decision); settle it when
-    nobody is left to try."""
-    from .mail import Mailer, MailError
-
-    entry = state.outbox_entry(message_id)
-    result = Delivery(message_id)
-    known = state.deliveries(message_id)
-    for rcpt, st in known.items():
-        if st == "sending":  # the last run stopped while the message itself was going out
-            why = "the last run stopped while the digest was going out to them"
-            state.mark(message_id, rcpt, "in-doubt", why)
-            known[rcpt] = "in-doubt"
-            result.in_doubt[rcpt] = why
-            log.warning("digest %s may or may not have reached %s (%s); it is not sent again", message_id, rcpt, why)
-    stopped = ""  # why nobody more can be sent now: the server is unreachable or the settings are wrong
-    with Mailer(settings, sleep=sleep) as mailer:
-        for rcpt in (entry["recipients"] if to is None else to):
-            before = known.get(rcpt)
-            if to is None and before in FINAL:
-                continue
-            if stopped:
-                result.waiting[rcpt] = stopped
-                continue
-            prior = state.row(message_id, rcpt)
-            try:
-                mailer.send(entry["message"], rcpt, before_data=lambda r=rcpt: state.mark(message_id, r, "sending"),
-                            not_sent=lambda r=rcpt, p=prior: state.put_back(message_id, r, p))
-            except MailError as exc:
-                if exc.kind == "in-doubt":
-                    state.mark(message_id, rcpt, "in-doubt", str(exc))
-                    result.in_doubt[rcpt] = str(exc)
-                elif exc.kind == "refused":
-                    state.mark(message_id, rcpt, "failed", str(exc))
-                    result.failed[rcpt] = str(exc)
-                elif exc.kind == "deferred" and to is None:
-                    _defer(state, message_id, rcpt, str(exc), result)
-                else:  # nothing reached the server (not_sent put the row back): as it was, none or a resend's
-                    result.waiting[rcpt] = str(exc)
-                    if exc.kind != "deferred":
-                        stopped = str(exc)
-                continue
-            state.mark(message_id, rcpt, "sent")
-            result.sent.append(rcpt)
-    if (to is None and not result.waiting) or entry["done"]:
-        result.settled = True
-        result.delivered = state.settle(message_id)
-    return result
-
-
-def _defer(state: DigestState, message_id: str, rcpt: str, why: str, result: Delivery) -> None:
-    """A 4xx for this recipient alone: it waits, unless that has gone on for DEFER_LIMIT already; then it failed."""
-    since = state.defer(message_id, rcpt, why)
-    if dt.datetime.now(dt.timezone.utc) - since < DEFER_LIMIT:
-        result.waiting[rcpt] = why
-        result.deferred[rcpt] = since
-        return
-    why = f"{why} (and so on every try since {since:%Y-%m-%d %H:%M} UTC, for more than a day, so it counts as failed)"
-    state.mark(message_id, rcpt, "failed", why)
-    result.failed[rcpt] = why
 
 
 def short_id(message_id: str) -> str:

@@ -311,8 +311,9 @@ def _one_line(what: str):
     def wrap(job):
         @functools.wraps(job)
         def run(data_path: str, out_dir: str) -> None:
-            from .digest import DeliveryError, DigestNotSent
+            from .digest import DigestNotSent
             from .mail import MailError
+            from .outbox import DeliveryError
             from .settings import SettingsError
 
             with _quiet_cleanup():
@@ -336,8 +337,9 @@ def weekly_digest_job(data_path: str, out_dir: str) -> None:
     """Send the weekly digest, then refresh the reports."""
     from zoneinfo import ZoneInfo
 
-    from .digest import DeliveryError, DigestNotSent, run_digest
+    from .digest import DigestNotSent, run_digest
     from .mail import MailError
+    from .outbox import DeliveryError
     from .settings import SettingsError, load_settings
 
     try:
@@ -382,12 +384,13 @@ def refresh_on_change_job(data_path: str, out_dir: str) -> None:
         stat = path.stat()
         if seen.get("path") == str(path) and seen.get("mtime_ns") == stat.st_mtime_ns and seen.get("size") == stat.st_size:
             return
-        digest = hashlib.sha256(read_regular(path) or b"").hexdigest()  # a FIFO there would hang the job
+        fingerprint = hashlib.sha256(read_regular(path) or b"").hexdigest()  # a FIFO there would hang the job
     except OSError as exc:
         log.warning("cannot read %s: %s", path, exc.strerror)
         return
-    now = {"path": str(path), "mtime_ns": stat.st_mtime_ns, "size": stat.st_size, "sha256": digest}
-    if seen.get("path") != str(path) or seen.get("sha256") != digest:
+    now = {"path": str(path), "mtime_ns": stat.st_mtime_ns, "size": stat.st_size, "fingerprint": fingerprint}
+    # "sha256": the key's name before issue 12, in a state folder written by an older version
+    if seen.get("path") != str(path) or seen.get("fingerprint", seen.get("sha256")) != fingerprint:
         today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
         register = _load(data_path, today)
         if register is None:

@@ -1,7 +1,9 @@
 """digest: change detection against the last sent snapshot, rendering, and sending exactly once (real SMTP)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -11,7 +13,9 @@ import sys
 import pytest
 
 import monitor
-from monitor.digest import DigestNotSent, DigestState, compare, run_digest, snapshot_before, snapshot_of
+from monitor.changes import compare, snapshot_before, snapshot_of
+from monitor.digest import DigestNotSent, run_digest
+from monitor.outbox import DigestState
 from monitor.settings import load_settings
 from tests.conftest import DATA, ROOT, SHIPPED
 from tests.mail_servers import SmtpServer, mail_env
@@ -58,8 +62,10 @@ def test_compare_finds_each_kind_of_change():
 def test_removed_and_rewritten_history_are_corrections_not_new_entries():
     before = snapshot_of(load(DATA / "valid" / "small.yaml"))
     now = snapshot_of(load(DATA / "valid" / "small.yaml"))
-    now["demands"]["assembly-law-2021"]["history"][1][2] = "The law was revised by parliament."
-    del now["demands"]["inquiry-2019"]
+    law = now.demands["assembly-law-2021"]
+    rewritten = law.history[1]._replace(note="The law was revised by parliament.")
+    now.demands["assembly-law-2021"] = dataclasses.replace(law, history=(law.history[0], rewritten, *law.history[2:]))
+    del now.demands["inquiry-2019"]
     d = compare(before, now, today=TODAY, period_start=LAST_WEEK, last_digest=LAST_WEEK, stale_days=365)
     assert d.new_entries == () and d.new_demands == ()
     assert [(c.kind, c.item_id, c.field) for c in d.corrections] == [
@@ -82,6 +88,39 @@ def test_the_first_digest_covers_the_last_seven_days_or_since():
         ("assembly-law-2021", "2023-04-01"), ("inquiry-2021", "2026-11-02"), ("roe-release-2021", "2026-11-20")]
     assert longer.corrections == ()
 
+
+def stored_before_named_fields(register) -> dict:
+    """A snapshot as monitor stored it before its entries had named fields (digest.py's snapshot_of at a0dcc9c):
+    history entries as positional lists [date, status, note, [sources]]."""
+    def value(v):
+        return list(v) if isinstance(v, tuple) else v.isoformat() if isinstance(v, dt.date) else v
+
+    return {"resolutions": {r.id: {f: value(getattr(r, f)) for f in ("title", "adopted", "reference", "procedure",
+                                                                      "url")} for r in register.resolutions},
+            "demands": {d.id: {**{f: value(getattr(d, f)) for f in ("resolution", "paragraph", "addressee", "topic",
+                                                                     "person", "demand", "text", "quoted_from",
+                                                                     "repeats")},
+                               "history": [[e.date.isoformat(), e.status.value, e.note, list(e.sources)]
+                                           for e in d.history]} for d in register.demands}}
+
+
+def test_a_snapshot_stored_by_the_previous_version_is_still_the_baseline(setup):
+    data, state, out = setup
+    old = stored_before_named_fields(load(data, LAST_WEEK))
+    st = DigestState(state)
+    with st.db:
+        st.db.execute("INSERT INTO snapshots (taken, message_id, data) VALUES (?, ?, ?)",
+                      (LAST_WEEK.isoformat(), "<digest.0123456789@example.org>", json.dumps(old)))
+    last = st.latest_snapshot()
+    st.close()
+    assert last.taken == LAST_WEEK and last.snapshot == snapshot_of(load(data, LAST_WEEK))
+    assert last.snapshot.to_json() == old  # written back in the same layout: older versions can still read it
+    entry = last.snapshot.demands["roe-release-2021"].history[0]
+    assert (entry.date, entry.status) == (dt.date(2021, 5, 20), "pending")
+    shutil.copyfile(CHANGED, data)
+    settings = load_settings(data, environ={"MONITOR_STATE": str(state)})
+    summary = run_digest(load(data), settings, out_dir=out, today=TODAY)
+    assert "since the last digest of 17 November 2026: 2 new status entries, 1 new demand, 1 correction" in summary
 
 def test_without_send_it_writes_the_files_and_no_state(setup):
     data, state, out = setup

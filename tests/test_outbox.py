@@ -18,9 +18,9 @@ import pytest
 
 import monitor
 from monitor.cli import main
-from monitor.digest import DigestNotSent, DigestState, run_digest
+from monitor.digest import DigestNotSent, run_digest
 from monitor.delivery_report import digest_status, resend
-from monitor.outbox import short_id
+from monitor.outbox import DigestState, short_id
 from monitor.settings import load_settings
 from tests.conftest import DATA, ROOT
 from tests.helpers import run_with_guard

@@ -173,6 +173,22 @@ def test_reports_are_refreshed_when_the_content_changes(place, monkeypatch):
     assert len(calls) == 2
 
 
+def test_the_data_file_fingerprint_stored_by_an_older_version_is_still_read(place, monkeypatch):
+    import hashlib
+    import json
+
+    data, out = place
+    calls = []
+    monkeypatch.setattr(schedule, "refresh_reports", lambda register, out_dir, today: calls.append(out_dir))
+    seen = data.parent / "state" / "data-file.json"
+    seen.parent.mkdir()
+    # as written before issue 12: the hash under "sha256", and an mtime that no longer matches (a touch)
+    seen.write_text(json.dumps({"path": str(data), "mtime_ns": 1, "size": data.stat().st_size,
+                                "sha256": hashlib.sha256(data.read_bytes()).hexdigest()}), encoding="utf-8")
+    schedule.refresh_on_change_job(str(data), str(out))
+    assert calls == []  # the same content: no refresh
+    assert json.loads(seen.read_text(encoding="utf-8"))["fingerprint"] == hashlib.sha256(data.read_bytes()).hexdigest()
+
 def test_schedule_stops_cleanly_on_sigterm(place, tmp_path):
     data, out = place
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -1,0 +1,310 @@
+"""What changed between two snapshots of the register: the content of one digest, computed without I/O.
+
+A snapshot is the register reduced to what a digest compares: each resolution's and each demand's fields, and each
+demand's history. The snapshot sent with the last delivered digest is kept by outbox.py, as JSON
+(`Snapshot.to_json` / `Snapshot.from_json` are that boundary); this module only compares.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+from collections.abc import Iterator
+from typing import Any, NamedTuple, Union
+
+from .model import Register, Status
+from .render import short_date
+
+DEMAND_FIELDS = ("resolution", "paragraph", "addressee", "topic", "person", "demand", "text", "quoted_from", "repeats")
+RESOLUTION_FIELDS = ("title", "adopted", "reference", "procedure", "url")
+FIRST_PERIOD_DAYS = 7
+STALE_SHOWN = 10
+
+# A field as a snapshot keeps it: text (dates as ISO text), a tuple of texts, or None when an older snapshot
+# does not have the field at all.
+FieldValue = Union[str, tuple[str, ...], None]
+
+
+class SnapshotEntry(NamedTuple):
+    """One history entry as a snapshot keeps it."""
+
+    date: dt.date
+    status: str
+    note: str
+    sources: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class DemandSnapshot:
+    """One demand as a snapshot keeps it: its fields (DEMAND_FIELDS) and its history, oldest first."""
+
+    fields: dict[str, FieldValue]
+    history: tuple[SnapshotEntry, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Snapshot:
+    """The register as the digest compares it: resolutions' fields (RESOLUTION_FIELDS) and demands, by id."""
+
+    resolutions: dict[str, dict[str, FieldValue]]
+    demands: dict[str, DemandSnapshot]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-able data in the stored layout: a history entry is a list [date, status, note, [sources]]."""
+        # the layout monitor has always stored, so a state folder stays readable by older and newer versions
+        return {"resolutions": {k: {f: _json_value(v) for f, v in r.items()} for k, r in self.resolutions.items()},
+                "demands": {k: {**{f: _json_value(v) for f, v in d.fields.items()},
+                                "history": [[e.date.isoformat(), e.status, e.note, list(e.sources)] for e in d.history]}
+                            for k, d in self.demands.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Snapshot:
+        """A snapshot read back from `to_json`'s layout; a field the stored one lacks is None (as before)."""
+        return cls(
+            resolutions={k: {f: _field(r.get(f)) for f in RESOLUTION_FIELDS} for k, r in data["resolutions"].items()},
+            demands={k: DemandSnapshot({f: _field(d.get(f)) for f in DEMAND_FIELDS},
+                                       tuple(SnapshotEntry(dt.date.fromisoformat(e[0]), e[1], e[2], tuple(e[3]))
+                                             for e in d["history"]))
+                     for k, d in data["demands"].items()})
+
+
+class Baseline(NamedTuple):
+    """The snapshot sent with the last delivered digest, and the day that digest was made."""
+
+    taken: dt.date
+    snapshot: Snapshot
+
+
+def _field(value: Any) -> FieldValue:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _json_value(value: FieldValue) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def snapshot_of(register: Register) -> Snapshot:
+    """The register as a snapshot: what a digest compares against next time."""
+    def value(v: Any) -> FieldValue:
+        return v.isoformat() if isinstance(v, dt.date) else v
+
+    return Snapshot(
+        resolutions={r.id: {f: value(getattr(r, f)) for f in RESOLUTION_FIELDS} for r in register.resolutions},
+        demands={d.id: DemandSnapshot({f: value(getattr(d, f)) for f in DEMAND_FIELDS},
+                                      tuple(SnapshotEntry(e.date, e.status.value, e.note, tuple(e.sources))
+                                            for e in d.history))
+                 for d in register.demands})
+
+
+def snapshot_before(snapshot: Snapshot, day: dt.date) -> Snapshot:
+    """The snapshot as it would have been before `day`: only entries dated earlier (the first digest's baseline)."""
+    demands = {}
+    for key, dem in snapshot.demands.items():
+        history = tuple(e for e in dem.history if e.date < day)
+        if history:
+            demands[key] = dataclasses.replace(dem, history=history)
+    return Snapshot(snapshot.resolutions, demands)
+
+
+# -- what a digest says ----------------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class NewEntry:
+    """A history entry that was not in the last digest; `late` when its event predates the digest's period."""
+
+    demand_id: str
+    demand: str
+    person: str
+    resolution: str
+    date: dt.date
+    status: str
+    previous: str | None
+    note: str
+    sources: tuple[str, ...]
+    late: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class NewDemand:
+    demand_id: str
+    demand: str
+    person: str
+    resolution: str
+    addressee: str
+    status: str
+    since: dt.date
+
+
+@dataclasses.dataclass(frozen=True)
+class Correction:
+    """A changed field of a demand or resolution, a changed or removed history entry, or a removed item."""
+
+    kind: str
+    item_id: str
+    label: str
+    field: str
+    before: str
+    after: str
+
+
+@dataclasses.dataclass(frozen=True)
+class StaleDemand:
+    demand_id: str
+    demand: str
+    person: str
+    resolution: str
+    status: str
+    since: dt.date
+    days: int
+
+
+@dataclasses.dataclass(frozen=True)
+class StatusCount:
+    status: str
+    now: int
+    before: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Digest:
+    """Everything one digest says, ready for the templates."""
+
+    today: dt.date
+    period_start: dt.date
+    last_digest: dt.date | None
+    new_entries: tuple[NewEntry, ...]
+    new_demands: tuple[NewDemand, ...]
+    corrections: tuple[Correction, ...]
+    stale: tuple[StaleDemand, ...]
+    stale_total: int
+    stale_days: int
+    counts: tuple[StatusCount, ...]
+    resolutions: dict
+    data_file: str = "demands.yaml"
+
+    @property
+    def change_count(self) -> int:
+        return len(self.new_entries) + len(self.new_demands) + len(self.corrections)
+
+    @property
+    def headline(self) -> str:
+        """What changed, in a few words ('2 new status entries, 1 correction' or 'no changes')."""
+        parts = [_n(len(self.new_entries), "new status entry", "new status entries"),
+                 _n(len(self.new_demands), "new demand", "new demands"),
+                 _n(len(self.corrections), "correction", "corrections")]
+        return ", ".join(p for p in parts if not p.startswith("0 ")) or "no changes"
+
+    @property
+    def subject(self) -> str:
+        """The email's subject: the period, then the headline."""
+        return f"Demands digest {short_date(self.period_start)} – {short_date(self.today)}: {self.headline}"
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def compare_with_last(now: Snapshot, last: Baseline | None, *, since: dt.date | None, today: dt.date,
+                      stale_days: int, data_file: str = "demands.yaml") -> Digest:
+    """The digest of `now` against the last delivered one; for the first digest, or with `since`, the entries
+    dated from `since` (or the last FIRST_PERIOD_DAYS days) on."""
+    if last is not None and since is None:
+        return compare(last.snapshot, now, today=today, period_start=last.taken, last_digest=last.taken,
+                       stale_days=stale_days, data_file=data_file)
+    period_start = since or today - dt.timedelta(days=FIRST_PERIOD_DAYS)
+    return compare(snapshot_before(now, period_start), now, today=today, period_start=period_start,
+                   last_digest=None, stale_days=stale_days, data_file=data_file)
+
+
+def compare(before: Snapshot, now: Snapshot, *, today: dt.date, period_start: dt.date, last_digest: dt.date | None,
+            stale_days: int, data_file: str = "demands.yaml") -> Digest:
+    """What changed from `before` to `now`, plus the demands that have not moved for long."""
+    new_entries, new_demands, corrections = [], [], []
+    for key, dem in now.demands.items():
+        old = before.demands.get(key)
+        if old is None:
+            new_demands.append(NewDemand(key, dem.fields["demand"], dem.fields["person"], dem.fields["resolution"],
+                                         dem.fields["addressee"], dem.history[-1].status, dem.history[0].date))
+            added, changed = list(range(1, len(dem.history))), []  # its later steps are news too
+        else:
+            corrections += _field_corrections("demand", key, dem.fields["demand"], old.fields, dem.fields,
+                                              DEMAND_FIELDS)
+            added, changed = _history_changes(old.history, dem.history)
+        new_entries += [_new_entry(key, dem, index, period_start) for index in added]
+        corrections += [Correction("history", key, dem.fields["demand"], field, b, a) for field, b, a in changed]
+    for key, old in before.demands.items():
+        if key not in now.demands:
+            corrections.append(Correction("demand", key, old.fields["demand"], "demand", old.fields["demand"],
+                                          f"removed from {data_file}"))
+    for key, res in now.resolutions.items():
+        if key in before.resolutions:
+            corrections += _field_corrections("resolution", key, res["title"], before.resolutions[key], res,
+                                              RESOLUTION_FIELDS)
+    new_entries.sort(key=lambda e: (e.date, e.demand_id))
+    stale = sorted(_stale(now, today, stale_days), key=lambda s: (s.since, s.demand_id))
+    return Digest(today=today, period_start=period_start, last_digest=last_digest, new_entries=tuple(new_entries),
+                  new_demands=tuple(new_demands), corrections=tuple(corrections), stale=tuple(stale[:STALE_SHOWN]),
+                  stale_total=len(stale), stale_days=stale_days, counts=_counts(before, now),
+                  resolutions={k: r["title"] for k, r in now.resolutions.items()}, data_file=data_file)
+
+
+def _field_corrections(kind: str, key: str, label: Any, old: dict[str, FieldValue], new: dict[str, FieldValue],
+                       names: tuple[str, ...]) -> list[Correction]:
+    return [Correction(kind, key, label, f, _shown(old.get(f)), _shown(new.get(f)))
+            for f in names if old.get(f) != new.get(f)]
+
+
+def _new_entry(key: str, dem: DemandSnapshot, index: int, period_start: dt.date) -> NewEntry:
+    entry = dem.history[index]
+    previous = dem.history[index - 1].status if index else None
+    return NewEntry(key, dem.fields["demand"], dem.fields["person"], dem.fields["resolution"], entry.date,
+                    entry.status, previous, entry.note, entry.sources, late=entry.date < period_start)
+
+
+def _history_changes(old: tuple[SnapshotEntry, ...], new: tuple[SnapshotEntry, ...]):
+    """Indexes of entries added to `new`, and (field, before, after) for entries edited or removed."""
+    added: list[int] = []
+    changed: list[tuple[str, str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if op == "insert":
+            added += range(j1, j2)
+        elif op in ("delete", "replace"):
+            pairs = list(zip(range(i1, i2), range(j1, j2))) if op == "replace" else []
+            for i, j in pairs:
+                changed.append((f"history entry of {old[i].date.isoformat()}", _entry_text(old[i]),
+                                _entry_text(new[j])))
+            for i in range(i1 + len(pairs), i2):
+                changed.append((f"history entry of {old[i].date.isoformat()}", _entry_text(old[i]), "removed"))
+            added += range(j1 + len(pairs), j2)
+    return sorted(added), changed
+
+
+def _entry_text(entry: SnapshotEntry) -> str:
+    text = f"{entry.date.isoformat()} {entry.status}: {entry.note}"
+    return text + (" (" + ", ".join(entry.sources) + ")" if entry.sources else "")
+
+
+def _stale(now: Snapshot, today: dt.date, stale_days: int) -> Iterator[StaleDemand]:
+    for key, dem in now.demands.items():
+        latest = dem.history[-1]
+        days = (today - latest.date).days
+        if Status(latest.status).is_open and days >= stale_days:
+            yield StaleDemand(key, dem.fields["demand"], dem.fields["person"], dem.fields["resolution"],
+                              latest.status, latest.date, days)
+
+
+def _counts(before: Snapshot, now: Snapshot) -> tuple[StatusCount, ...]:
+    def tally(snapshot: Snapshot) -> dict[str, int]:
+        counts = {s.value: 0 for s in Status}
+        for dem in snapshot.demands.values():
+            counts[dem.history[-1].status] += 1
+        return counts
+
+    b, n = tally(before), tally(now)
+    return tuple(StatusCount(s.value, n[s.value], b[s.value]) for s in Status)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(value) or "(none)"
+    return "(empty)" if value in (None, "") else str(value)
