@@ -12,11 +12,13 @@ import difflib
 from collections.abc import Iterator
 from typing import Any, NamedTuple, Union
 
+from . import fields
 from .model import Register, Status
 from .render import short_date
 
-DEMAND_FIELDS = ("resolution", "paragraph", "addressee", "topic", "person", "demand", "text", "quoted_from", "repeats")
-RESOLUTION_FIELDS = ("title", "adopted", "reference", "procedure", "url")
+# What a snapshot keeps of each item: every field of the table but the id (the key) and the history (kept apart).
+DEMAND_FIELDS = tuple(f.name for f in fields.DEMAND if f.name not in ("id", "history"))
+RESOLUTION_FIELDS = tuple(f.name for f in fields.RESOLUTION if f.name != "id")
 FIRST_PERIOD_DAYS = 7
 STALE_SHOWN = 10
 
