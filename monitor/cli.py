@@ -12,6 +12,7 @@ import sys
 import traceback
 
 from . import __version__
+from .errors import MonitorError
 
 EXAMPLES = {
     "validate": "monitor validate\n  monitor validate --against HEAD\n  monitor validate --staged\n"
@@ -29,8 +30,10 @@ EXAMPLES = {
 }
 
 
-class UsageError(Exception):
+class UsageError(MonitorError):
     """A wrong argument that argparse cannot see (a bad date, say): exit 2."""
+
+    exit_code = 2
 
 
 class VisibleText:
@@ -68,11 +71,16 @@ def _run(argv: list[str] | None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return 2
+    from .problems import DataError
+
     try:
         return args.handler(args)
-    except UsageError as exc:
+    except DataError as exc:  # a command that needed valid data: every problem, then the count
+        print_problems(exc.problems, sys.stderr)
+        return exc.exit_code
+    except MonitorError as exc:  # every failure the user can act on: one line, its exit code
         print(f"monitor: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last resort: one line, a traceback only on request
@@ -201,7 +209,7 @@ def _date_arg(value: str) -> dt.date:
 
 def cmd_validate(args) -> int:
     from . import validate_file
-    from .guard import GuardUnavailable, HistoryUnchecked
+    from .guard import HistoryUnchecked
 
     against = args.against or ("HEAD" if args.staged else None)
     problems = []
@@ -217,9 +225,7 @@ def cmd_validate(args) -> int:
             from .problems import sort_problems
 
             problems = sort_problems(problems + check_history_kept(data_path(args), against, staged=args.staged))
-    except GuardUnavailable as exc:
-        raise UsageError(str(exc)) from None
-    except HistoryUnchecked as exc:
+    except HistoryUnchecked as exc:  # what was found so far, then why the rest cannot be checked
         print_problems(problems, sys.stdout)
         print(f"monitor: {exc}", file=sys.stderr)
         return 1
@@ -302,9 +308,7 @@ def cmd_add(args) -> int:
 
 
 def _run_edit(args, edit) -> int:
-    from filelock import Timeout
-
-    from .edit import EditConflict
+    from .errors import FileLocked
     from .problems import DataError
 
     path = data_path(args)
@@ -314,10 +318,7 @@ def _run_edit(args, edit) -> int:
         print_problems(exc.problems, sys.stderr)
         print(f"{path}: nothing was written", file=sys.stderr)
         return 1
-    except EditConflict as exc:
-        print(f"monitor: {exc}", file=sys.stderr)
-        return 1
-    except Timeout:
+    except FileLocked:
         print(f"monitor: {path} is locked by another monitor command that has not finished; "
               "nothing was written — try again in a minute", file=sys.stderr)
         return 1
@@ -327,11 +328,9 @@ def _run_edit(args, edit) -> int:
 
 def cmd_digest(args) -> int:
     from .delivery_report import digest_status, resend
-    from .digest import DigestNotSent, run_digest
-    from .mail import MailError
-    from .outbox import DeliveryError
+    from .digest import run_digest
     from .readfile import NotARegularFile
-    from .settings import SettingsError, load_settings
+    from .settings import load_settings
 
     if args.to and not args.resend:
         raise UsageError("--to goes with --resend ID — for example: monitor digest --resend 1a2b3c4d --to a@example.org")
@@ -353,9 +352,6 @@ def cmd_digest(args) -> int:
         if register is None:
             return 1
         result = run_digest(register, settings, out_dir=args.out, since=args.since, send=args.send, today=today)
-    except (SettingsError, MailError, DigestNotSent, DeliveryError) as exc:
-        print(f"monitor: {exc}", file=sys.stderr)
-        return 1
     except NotARegularFile as exc:
         print(f"monitor: {exc.path}: {exc.strerror} — remove or rename it, or choose another folder with --out",
               file=sys.stderr)
@@ -369,15 +365,11 @@ def cmd_digest(args) -> int:
 
 
 def cmd_schedule(args) -> int:
-    from .schedule import AlreadyRunning, list_jobs, run_forever
-    from .settings import SettingsError, load_settings
+    from .schedule import list_jobs, run_forever
+    from .settings import load_settings
 
-    try:
-        settings = load_settings(data_path(args))
-        if args.list:
-            sys.stdout.write(list_jobs(settings, data_path(args), args.out))
-            return 0
-        return run_forever(settings, data_path(args), args.out)
-    except (SettingsError, AlreadyRunning) as exc:
-        print(f"monitor: {exc}", file=sys.stderr)
-        return 1
+    settings = load_settings(data_path(args))
+    if args.list:
+        sys.stdout.write(list_jobs(settings, data_path(args), args.out))
+        return 0
+    return run_forever(settings, data_path(args), args.out)

@@ -14,15 +14,16 @@ import time
 from pathlib import Path
 
 from .changes import Baseline, Digest, Snapshot, compare_with_last, snapshot_of
-from .delivery_report import delivery_text
-from .model import Register
 from .delivery import Delivery, deliver, sending_state
+from .delivery_report import delivery_text
+from .errors import MonitorError
+from .model import Register
 from .outbox import DigestState, short_id
 from .readfile import check_regular, read_regular
 from .store import publish_files
 
 
-class DigestNotSent(Exception):
+class DigestNotSent(MonitorError):
     """Someone did not get a digest in this run (this one or an earlier one): in doubt, failed or still waiting."""
 
 

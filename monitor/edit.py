@@ -15,6 +15,7 @@ import stat
 from dataclasses import dataclass
 
 from .chars import describe, first_refused, visible
+from .errors import FileLocked, MonitorError
 from .fields import DEMAND
 from .load import YList, YMap, parse_text
 from .problems import ERROR, DataError, Problem, hint_for
@@ -24,7 +25,7 @@ from .store import FileState
 from .validate import status_hint, validate_loaded
 
 
-class EditConflict(Exception):
+class EditConflict(MonitorError):
     """The file changed on disk while we were preparing our change (an editor saved it): nothing was written."""
 
 
@@ -104,8 +105,8 @@ def _edit(path, splice, today, summary: str) -> str:
     with contextlib.ExitStack() as stack:
         try:
             stack.enter_context(file_lock(path))
-        except Timeout:  # another monitor command holds it (filelock's Timeout is an OSError too): cli says so
-            raise
+        except Timeout:  # another monitor command holds it (filelock's Timeout is an OSError too)
+            raise FileLocked(f"{shown} is locked by another monitor command that has not finished") from None
         except OSError as exc:  # a read-only folder, a full disk: the lock file cannot be made
             raise DataError([_cannot_write(shown, f"the lock file beside it cannot be created ({exc.strerror})")]
                             ) from None

@@ -11,6 +11,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from .errors import MonitorError
 from .load import Loaded, YList, YMap, parse_bytes, read_file
 from .model import Register
 from .problems import ERROR, Problem
@@ -18,11 +19,13 @@ from .problems import ERROR, Problem
 _ENTRY_FIELDS = ("date", "status", "note", "sources")
 
 
-class GuardUnavailable(Exception):
+class GuardUnavailable(MonitorError):
     """The comparison cannot be made (not a git repository, unknown revision): wrong usage, exit 2."""
 
+    exit_code = 2
 
-class HistoryUnchecked(Exception):
+
+class HistoryUnchecked(MonitorError):
     """The revision holds the register but it cannot be compared (moved elsewhere, or unreadable): exit 1."""
 
 

@@ -20,6 +20,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Literal
 
+from .errors import MonitorError
+
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 3
@@ -30,7 +32,7 @@ MailErrorKind = Literal["retry", "deferred", "settings", "refused", "in-doubt"]
 RETRIED = ("retry", "deferred")  # the kinds that waiting may cure: tried again after a pause
 
 
-class MailError(Exception):
+class MailError(MonitorError):
     """The digest could not be handed to the mail server for one recipient; `kind` says what that means.
 
     retry: a passing failure of the server or the connection (no connection, a 4xx to the greeting or the

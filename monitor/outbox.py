@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from .changes import Baseline, Snapshot
+from .errors import MonitorError
 
 RecipientState = Literal["sending", "sent", "in-doubt", "failed", "deferred"]
 APPLICATION_ID = 0x6D6F6E69  # "moni": marks the SQLite file as ours (PRAGMA application_id)
@@ -20,7 +21,7 @@ TABLES = {"snapshots": {"id", "taken", "message_id", "data"},
           "deliveries": {"message_id", "recipient", "state", "at", "detail"}}
 
 
-class DeliveryError(Exception):
+class DeliveryError(MonitorError):
     """Delivery cannot go on as asked (another process is sending, no such digest); the message says what to do."""
 
 

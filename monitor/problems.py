@@ -9,6 +9,8 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 
+from .errors import MonitorError
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -127,7 +129,7 @@ class Findings:
         return result
 
 
-class DataError(Exception):
+class DataError(MonitorError):
     """Raised by library calls that need valid data and did not get it; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):

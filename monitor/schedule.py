@@ -17,6 +17,8 @@ import socket
 import threading
 from pathlib import Path
 
+from .errors import MonitorError
+
 log = logging.getLogger("monitor.schedule")
 
 DIGEST_JOB, WATCH_JOB, OUTBOX_JOB = "weekly-digest", "refresh-on-change", "retry-outbox"
@@ -128,7 +130,7 @@ def _store_error(settings, exc):
                          "(pip install psycopg2-binary)")
 
 
-class AlreadyRunning(Exception):
+class AlreadyRunning(MonitorError):
     """Another `monitor schedule` holds this job store; the message names its process id and host."""
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 
+from .errors import MonitorError
+
 TOML_NAME = "monitor.toml"
 TLS_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -28,7 +30,7 @@ def state_folder_error(folder, reason: str | OSError) -> "SettingsError":
                          "MONITOR_STATE to a folder you can write")
 
 
-class SettingsError(Exception):
+class SettingsError(MonitorError):
     """A setting is missing or wrong; the message says which, where it came from, and what to write."""
 
 
