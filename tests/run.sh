@@ -22,4 +22,5 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/python -m ruff check monitor tests benchmarks   # the rules are in pyproject.toml
 exec .venv/bin/python -m pytest -q "$@"

@@ -17,8 +17,8 @@ import monitor
 from monitor import edit
 from monitor.cli import main
 from monitor.edit import EditConflict, add_demand, add_entry
-from monitor.splice import scalar
 from monitor.load import parse_text
+from monitor.splice import scalar
 
 from .conftest import DATA, ROOT, TODAY
 from .helpers import only_added_lines

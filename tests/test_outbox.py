@@ -18,8 +18,8 @@ import pytest
 
 import monitor
 from monitor.cli import main
-from monitor.digest import DigestNotSent, run_digest
 from monitor.delivery_report import digest_status, resend
+from monitor.digest import DigestNotSent, run_digest
 from monitor.outbox import DigestState, short_id
 from monitor.settings import load_settings
 from tests.conftest import DATA, ROOT

@@ -55,9 +55,9 @@ def test_status_command_in_a_subprocess(small_file):
 
 
 def test_direction_overrides_do_not_reach_the_terminal(today):
-    import monitor
-
     import dataclasses
+
+    import monitor
 
     register = monitor.load_register(HERE / "data" / "hostile.yaml", today=today)
     rtl = register.demand("rtl-2020")

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from monitor.store import DiskFull, NameTooLong, UnsafeTarget, publish_files, write_atomic
+from monitor.store import (
+    DiskFull,
+    NameTooLong,
+    UnsafeTarget,
+    publish_files,
+    write_atomic,
+)
 
 from .conftest import ROOT, run_with_file_size_limit
 

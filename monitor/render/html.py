@@ -187,9 +187,12 @@ def render_resolution_page(register: Register, frames, resolution_id: str, pages
     groups: dict[str, list[dict]] = {}
     own = register.demands_of(resolution_id)
     order = list(register.topics) + sorted({d.topic for d in own} - set(register.topics))
+
+    def links(ids: list[str]) -> list[dict]:
+        return [{"id": i, "page": pages[by_id[i].resolution], "resolution": by_id[i].resolution}
+                for i in ids if i in by_id]
+
     for d in own:
-        links = lambda ids: [{"id": i, "page": pages[by_id[i].resolution], "resolution": by_id[i].resolution}
-                             for i in ids if i in by_id]
         groups.setdefault(d.topic, []).append({
             **rows[d.id], "history": d.history, "repeats_links": links(d.repeats),
             "repeated_by_links": links(repeated_by.get(d.id, []))})

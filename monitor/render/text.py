@@ -40,8 +40,10 @@ def _counts_table(register: Register, resolutions) -> list[str]:
     headers = [s.label for s in Status] + ["total"]
     widths = [max(len(h), 3) for h in headers]
     first = 12
-    row = lambda name, cells: (f"{_clip(name, first):<{first}}" +
-                               "".join(f"  {c:>{w}}" for c, w in zip(cells, widths))).rstrip()
+
+    def row(name: str, cells) -> str:
+        return (f"{_clip(name, first):<{first}}" + "".join(f"  {c:>{w}}" for c, w in zip(cells, widths))).rstrip()
+
     lines = [row("resolution", headers), row("-" * first, ["-" * w for w in widths])]
     totals = [0] * len(headers)
     for res in resolutions:
