@@ -42,7 +42,7 @@ def validate_file(path: str | _os.PathLike, *, today: _dt.date | None = None, ma
         from .memory import freeze, thaw
 
         blob = freeze(register, problems)
-        register = problems = None  # both go: see memory.py
+        register = problems = None  # type: ignore[assignment]  # both go: see memory.py
         register, problems = thaw(blob)
     return register, problems
 

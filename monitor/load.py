@@ -231,8 +231,9 @@ class _Builder:
             self.last_line = event.end_mark.line + 1
         elif value.endswith("\n\n"):  # a `|+` block keeps its trailing blank lines: they belong to it
             self.last_line = event.end_mark.line  # the end mark is on the line after them (0-based = 1-based - 1)
-        if has_refused(value):
-            index, char = first_refused(value)
+        found = first_refused(value) if has_refused(value) else None
+        if found:
+            char = found[1]
             line, column = _pos(event.start_mark)
             self.found.add(_problem(self.path, line, column, "control-character",
                                           f"this text contains {describe(char)} (written as the escape "

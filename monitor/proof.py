@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from .load import YList, YMap
 
@@ -43,7 +44,9 @@ class Expected:
 
 def expect(tree: YMap, intent: Intent) -> Expected:
     """The fingerprints of `tree` with `intent` applied (the tree itself is not changed)."""
-    parts, lines, labels = {}, {}, {}
+    parts: dict[str, Any] = {}
+    lines: dict[str, list[int]] = {}
+    labels: dict[str, list] = {}
     for key, value in tree.items():
         if isinstance(value, YList):
             parts[key] = [fingerprint(item) for item in value]

@@ -17,7 +17,7 @@ _URL = {"type": "string", "pattern": "^https?://", "format": "uri"}
 _TEXT = {"type": "string", "minLength": 1}
 _STATUS = {"enum": list(s.value for s in STATUS_MEANINGS),
            "description": "; ".join(f"{s.value}: {m}" for s, m in STATUS_MEANINGS.items())}
-_KINDS = {
+_KINDS: dict[str, dict] = {
     "id": _ID, "text": _TEXT, "date": _DATE, "url": _URL, "status": _STATUS,
     "texts": {"type": "array", "items": _TEXT}, "ids": {"type": "array", "items": _ID},
     "urls": {"type": "array", "items": _URL},

@@ -272,9 +272,9 @@ class _Checker:
         history = self.check_history(item, resolution)
         if history is None or any(values[k] is None for k in ("resolution", "paragraph", "addressee", "topic", "demand", "text")):
             return None
-        values = {k: v.strip() if k != "text" else " ".join(v.split()) for k, v in values.items()}
-        values["history"] = history
-        return values
+        clean: dict = {k: (v or "").strip() if k != "text" else " ".join((v or "").split()) for k, v in values.items()}
+        clean["history"] = history
+        return clean
 
     def check_resolution_ref(self, item: YMap, value: str | None, resolutions: dict[str, Resolution]) -> Resolution | None:
         """The demand's resolution exists.
