@@ -43,6 +43,11 @@ class DemandSnapshot:
     fields: dict[str, FieldValue]
     history: tuple[SnapshotEntry, ...]
 
+    def text(self, name: str) -> str:
+        """A text field ('' where the demand has none)."""
+        value = self.fields.get(name)
+        return value if isinstance(value, str) else ""
+
 
 @dataclasses.dataclass(frozen=True)
 class Snapshot:
@@ -225,18 +230,18 @@ def compare(before: Snapshot, now: Snapshot, *, today: dt.date, period_start: dt
     for key, dem in now.demands.items():
         old = before.demands.get(key)
         if old is None:
-            new_demands.append(NewDemand(key, dem.fields["demand"], dem.fields["person"], dem.fields["resolution"],
-                                         dem.fields["addressee"], dem.history[-1].status, dem.history[0].date))
+            new_demands.append(NewDemand(key, dem.text("demand"), dem.text("person"), dem.text("resolution"),
+                                         dem.text("addressee"), dem.history[-1].status, dem.history[0].date))
             added, changed = list(range(1, len(dem.history))), []  # its later steps are news too
         else:
             corrections += _field_corrections("demand", key, dem.fields["demand"], old.fields, dem.fields,
                                               DEMAND_FIELDS)
             added, changed = _history_changes(old.history, dem.history)
         new_entries += [_new_entry(key, dem, index, period_start) for index in added]
-        corrections += [Correction("history", key, dem.fields["demand"], field, b, a) for field, b, a in changed]
+        corrections += [Correction("history", key, dem.text("demand"), field, b, a) for field, b, a in changed]
     for key, old in before.demands.items():
         if key not in now.demands:
-            corrections.append(Correction("demand", key, old.fields["demand"], "demand", old.fields["demand"],
+            corrections.append(Correction("demand", key, old.text("demand"), "demand", old.text("demand"),
                                           f"removed from {data_file}"))
     for key, res in now.resolutions.items():
         if key in before.resolutions:
@@ -259,7 +264,7 @@ def _field_corrections(kind: str, key: str, label: Any, old: dict[str, FieldValu
 def _new_entry(key: str, dem: DemandSnapshot, index: int, period_start: dt.date) -> NewEntry:
     entry = dem.history[index]
     previous = dem.history[index - 1].status if index else None
-    return NewEntry(key, dem.fields["demand"], dem.fields["person"], dem.fields["resolution"], entry.date,
+    return NewEntry(key, dem.text("demand"), dem.text("person"), dem.text("resolution"), entry.date,
                     entry.status, previous, entry.note, entry.sources, late=entry.date < period_start)
 
 
@@ -291,7 +296,7 @@ def _stale(now: Snapshot, today: dt.date, stale_days: int) -> Iterator[StaleDema
         latest = dem.history[-1]
         days = (today - latest.date).days
         if Status(latest.status).is_open and days >= stale_days:
-            yield StaleDemand(key, dem.fields["demand"], dem.fields["person"], dem.fields["resolution"],
+            yield StaleDemand(key, dem.text("demand"), dem.text("person"), dem.text("resolution"),
                               latest.status, latest.date, days)
 
 

@@ -212,7 +212,7 @@ def cmd_validate(args) -> int:
     from .guard import HistoryUnchecked
 
     against = args.against or ("HEAD" if args.staged else None)
-    problems = []
+    problems: list = []
     try:
         if args.staged:  # what `git commit` will record, not the working file
             from .guard import validate_staged
@@ -345,9 +345,9 @@ def cmd_digest(args) -> int:
             sys.stdout.write(digest_status(settings))
             return 0
         if args.resend:
-            result, said = resend(settings, args.resend, args.to)
+            delivery, said = resend(settings, args.resend, args.to)
             print(said)
-            return 0 if not (result.waiting or result.failed or result.in_doubt) else 1
+            return 0 if not (delivery.waiting or delivery.failed or delivery.in_doubt) else 1
         register = load_or_report(args)
         if register is None:
             return 1

@@ -13,6 +13,7 @@ import difflib
 import os
 import stat
 from dataclasses import dataclass
+from typing import Any
 
 from .chars import describe, first_refused, visible
 from .errors import FileLocked, MonitorError
@@ -54,7 +55,7 @@ class Source:
 def add_entry(path: str | os.PathLike, demand_id: str, *, status: str, date: dt.date, note: str,
               sources: list[str], today: dt.date | None = None) -> str:
     """Append one history entry to a demand; returns a one-line summary. DataError when the result is invalid."""
-    entry = {"date": date.isoformat(), "status": status, "note": " ".join(note.split())}
+    entry: dict[str, Any] = {"date": date.isoformat(), "status": status, "note": " ".join(note.split())}
     if sources:
         entry["sources"] = list(sources)
 
@@ -135,7 +136,8 @@ def _edit_locked(path: str, shown: str, splice, today, summary: str) -> None:
     expected = expect(loaded.tree, intent)
     # The old tree and text go before the new tree is built (at 10,000 demands: about 200 MB and 31 MB).
     ends_with_line_break = source.text.endswith("\n")
-    loaded, source = None, dataclasses.replace(source, text="")
+    del loaded
+    source = dataclasses.replace(source, text="")
     new_loaded = parse_text(new_text, shown)
     if any(p.is_error for p in new_loaded.problems):  # the old text parsed: the splice made it unreadable
         raise DataError([Problem(shown, intent.line, 1, ERROR, "unsafe-edit",
@@ -160,7 +162,7 @@ def _edit_locked(path: str, shown: str, splice, today, summary: str) -> None:
                     "and run the command again")
         raise DataError([Problem(shown, difference.line, 1, ERROR, "unsafe-edit",
                                  f"the change would also have altered {difference.what}, near this line", hint)])
-    new_loaded = None
+    del new_loaded
     try:
         replace_if_unchanged(path, source.encode(new_text), source.state)
     except FileChanged as exc:
@@ -250,7 +252,7 @@ def _find_demand(tree: YMap, demand_id: str, shown: str) -> tuple[int, YMap]:
         if isinstance(demand, YMap) and demand.get("id") == demand_id:
             return index, demand
     at = tree.key_pos.get("demands", (1, 1))
-    near = [d.get("id") for d in demands if isinstance(d, YMap) and isinstance(d.get("id"), str)]
+    near = [d["id"] for d in demands if isinstance(d, YMap) and isinstance(d.get("id"), str)]
     close = ", ".join(difflib.get_close_matches(demand_id, near, n=3, cutoff=0.5))
     raise DataError([Problem(shown, at[0], at[1], ERROR, "unknown-demand", f"there is no demand with id '{demand_id}'",
                              f"the nearest ids are: {close}" if close else "run 'monitor status' to see the ids")])

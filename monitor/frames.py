@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .model import Demand, Register, Status
+
+if TYPE_CHECKING:  # pandas is imported by the functions that use it, so that other commands start quickly
+    import pandas as pd
 
 RECENT_DAYS = 90
 RELEASE_STEM = "releas"  # release, released, releasing: a demand to free someone
@@ -23,13 +27,13 @@ class Frames:
     """Every table the renderers need, for one register and one `today`."""
 
     today: dt.date
-    demands: object      # pandas.DataFrame, one row per demand, file order
-    history: object      # one row per history entry
-    counts: object       # resolution x status counts, plus total
-    years: object        # year x status counts at the end of each year
-    chains: object       # one row per repeat chain (demands made again by later resolutions)
-    people: object       # one row per person named
-    recent: object       # history entries of the last RECENT_DAYS days, newest first
+    demands: pd.DataFrame   # one row per demand, file order
+    history: pd.DataFrame   # one row per history entry
+    counts: pd.DataFrame    # resolution x status counts, plus total
+    years: pd.DataFrame     # year x status counts at the end of each year
+    chains: pd.DataFrame    # one row per repeat chain (demands made again by later resolutions)
+    people: pd.DataFrame    # one row per person named
+    recent: pd.DataFrame    # history entries of the last RECENT_DAYS days, newest first
 
 
 def build_frames(register: Register, today: dt.date) -> Frames:

@@ -149,13 +149,13 @@ def _registers_in(top: str, rev: str):
     batch = subprocess.run(["git", "cat-file", "--batch"], cwd=top, capture_output=True, check=True,
                            input=b"".join(oid + b"\n" for _, oid in blobs)).stdout
     at = 0
-    for name, _ in blobs:
+    for path_name, _ in blobs:
         header_end = batch.index(b"\n", at)
         size = int(batch[at:header_end].split()[2])
         data = batch[header_end + 1:header_end + 1 + size]
         at = header_end + 1 + size + 1
         if re.search(rb"(?m)^(?:\xef\xbb\xbf)?demands[ \t]*:", data):
-            yield name, data
+            yield path_name, data
 
 
 def _locate(path: str | os.PathLike) -> tuple[str, str]:

@@ -280,7 +280,7 @@ class _TimedSocket(_Timed, socket.socket):
     pass
 
 
-class _TimedSSLSocket(_Timed, ssl.SSLSocket):
+class _TimedSSLSocket(_Timed, ssl.SSLSocket):  # type: ignore[misc]  # SSLSocket.recv's signature differs by a name
     def recv_into(self, buffer, nbytes=None, flags=0):
         return self._bounded(ssl.SSLSocket.recv_into.__get__(self), buffer, nbytes, flags)
 

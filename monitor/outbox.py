@@ -52,7 +52,7 @@ class DigestState:
             check_regular(self.path)
             self.db = sqlite3.connect(self.path, timeout=60)
         except NotARegularFile as exc:
-            raise SettingsError(_foreign(self.path, exc.strerror)) from None
+            raise SettingsError(_foreign(self.path, exc.strerror or "not a regular file")) from None
         except (OSError, sqlite3.Error) as exc:
             raise state_folder_error(self.path.parent, getattr(exc, "strerror", None) or str(exc)) from None
         try:
@@ -96,12 +96,12 @@ class DigestState:
                                    message, json.dumps(snapshot.to_json())))
         return cur.rowcount == 1
 
-    def outbox_entry(self, message_id: str) -> dict | None:
-        """One queued or settled digest as a dict, or None when this Message-ID is unknown."""
+    def outbox_entry(self, message_id: str) -> dict:
+        """One queued or settled digest as a dict; DeliveryError when this Message-ID is unknown."""
         row = self.db.execute("SELECT message_id, digest_date, subject, recipients, message, done FROM outbox "
                               "WHERE message_id = ?", (message_id,)).fetchone()
         if row is None:
-            return None
+            raise DeliveryError(f"there is no digest {message_id} in {self.path} — see 'monitor digest --status'")
         delivered = self.db.execute("SELECT 1 FROM snapshots WHERE message_id = ?", (message_id,)).fetchone()
         return {"message_id": row[0], "digest_date": _day(row[1]), "subject": row[2],
                 "recipients": json.loads(row[3]), "message": row[4], "done": row[5], "delivered": bool(delivered)}

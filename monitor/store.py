@@ -126,7 +126,8 @@ def replace_if_unchanged(target: str | os.PathLike, data: bytes, expected: FileS
     """
     target = Path(target)
     tmp, tmp_fd = _write_temp(target, data, os.stat(target).st_mode & 0o7777)
-    keep: Path | None = target.with_name(f".{target.name}.{secrets.token_hex(4)}.old.tmp")
+    second_name = target.with_name(f".{target.name}.{secrets.token_hex(4)}.old.tmp")
+    keep: Path | None = second_name
     replaced = False
     try:
         old_fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -134,7 +135,7 @@ def replace_if_unchanged(target: str | os.PathLike, data: bytes, expected: FileS
             if not expected.matches(old_fd):
                 raise FileChanged(target)
             try:
-                os.link(target, keep)  # the old file keeps a name while we look at it once more
+                os.link(target, second_name)  # the old file keeps a name while we look at it once more
             except OSError:  # a file system without hard links: the check above is all we can do
                 keep = None
             os.replace(tmp, target)

@@ -23,4 +23,5 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 .venv/bin/python -m ruff check monitor tests benchmarks   # the rules are in pyproject.toml
+.venv/bin/python -m mypy                                    # monitor/, as set in pyproject.toml
 exec .venv/bin/python -m pytest -q "$@"

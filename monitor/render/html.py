@@ -6,6 +6,7 @@ SVG charts are built here from escaped text. Nothing depends on the clock: `toda
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
 from ..fields import LOOKS, STATUS_SYMBOLS, is_web_address
 from ..model import Register, Status
@@ -152,11 +153,12 @@ def _counts(frames, resolution_id: str) -> dict[str, int]:
 def render_index(register: Register, frames, pages: dict[str, str], demands: list[dict] | None = None) -> str:
     """The page across all resolutions: charts, year by year, repeats, people, recent changes, every demand."""
     demand_pages = {d.id: pages[d.resolution] for d in register.demands}
-    resolutions = [{"id": r.id, "title": r.title, "adopted": r.adopted, "page": pages[r.id],
+    resolutions: list[dict] = [{"id": r.id, "title": r.title, "adopted": r.adopted, "page": pages[r.id],
                     "counts": _counts(frames, r.id), "total": int(frames.counts.loc[r.id, "total"]),
                     "open": int(frames.counts.loc[r.id, "open"])} for r in register.resolutions]
-    years = [{"year": int(y), "counts": {s.value: int(row[s.value]) for s in Status}, "total": int(row["total"])}
-             for y, row in frames.years.iterrows()]
+    years: list[dict] = [{"year": int(y), "counts": {s.value: int(row[s.value]) for s in Status},
+                          "total": int(row["total"])}
+                         for y, row in frames.years.iterrows()]
     totals = {"counts": {s.value: sum(r["counts"][s.value] for r in resolutions) for s in Status},
               "total": len(register.demands), "open": sum(r["open"] for r in resolutions)}
     context = {
@@ -188,7 +190,7 @@ def render_resolution_page(register: Register, frames, resolution_id: str, pages
     own = register.demands_of(resolution_id)
     order = list(register.topics) + sorted({d.topic for d in own} - set(register.topics))
 
-    def links(ids: list[str]) -> list[dict]:
+    def links(ids: Iterable[str]) -> list[dict]:
         return [{"id": i, "page": pages[by_id[i].resolution], "resolution": by_id[i].resolution}
                 for i in ids if i in by_id]
 
