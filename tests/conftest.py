@@ -28,6 +28,15 @@ def small_file(tmp_path) -> Path:
 
 
 @pytest.fixture
+def no_monitor_env(monkeypatch) -> None:
+    """No MONITOR_* variable from the developer's shell reaches the test."""
+    import os
+
+    for name in [n for n in os.environ if n.startswith("MONITOR_")]:
+        monkeypatch.delenv(name)
+
+
+@pytest.fixture
 def small_register(small_file):
     import monitor
 

@@ -40,13 +40,9 @@ def load(path, today=TODAY):
 
 
 @pytest.fixture
-def place(tmp_path, monkeypatch):
+def place(tmp_path, small_file, no_monitor_env):
     """small.yaml in its own folder; a state and a reports folder; no MONITOR_* from the developer's shell."""
-    for name in [n for n in os.environ if n.startswith("MONITOR_")]:
-        monkeypatch.delenv(name)
-    data = tmp_path / "demands.yaml"
-    shutil.copyfile(DATA / "valid" / "small.yaml", data)
-    return data, tmp_path / "state", tmp_path / "reports"
+    return small_file, tmp_path / "state", tmp_path / "reports"
 
 
 def settings_for(data, state, port, **extra):

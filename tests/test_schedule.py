@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import pytest
 
 from monitor import schedule
 from monitor.settings import load_settings
-from tests.conftest import DATA, ROOT
+from tests.conftest import ROOT
 from tests.helpers import run_with_guard
 from tests.mail_servers import mail_env
 
@@ -27,12 +26,9 @@ WAIT = 120  # seconds; only reached when something is broken
 
 
 @pytest.fixture
-def place(tmp_path, monkeypatch):
+def place(tmp_path, small_file, no_monitor_env, monkeypatch):
     """A data file with its state and reports folders; no MONITOR_* variable from the developer's shell."""
-    for name in [n for n in os.environ if n.startswith("MONITOR_")]:
-        monkeypatch.delenv(name)
-    data = tmp_path / "demands.yaml"
-    shutil.copyfile(DATA / "valid" / "small.yaml", data)
+    data = small_file
     monkeypatch.setenv("MONITOR_STATE", str(tmp_path / "state"))
     monkeypatch.setenv("MONITOR_WATCH_SECONDS", "3600")
     return data, tmp_path / "reports"
