@@ -1,9 +1,11 @@
 """Bytes on disk -> a tree of plain values that remembers where each value stands in the file.
 
 The file is read with PyYAML's safe parser (the C one when available, for speed) and its events are turned into
-`YMap`/`YList`/`str` by our own builder, which is where the safety rules live: no tags, no anchors or aliases,
-no duplicate keys. Every scalar stays text (`2022-13-01` included), so that `validate` can parse dates and
-report a wrong one at its position. Every parser failure becomes a Problem with a 1-based line and column.
+`YMap`/`YList`/`str` by our own builder, which is where the safety rules live: no tags of any kind, no anchors
+or aliases, no duplicate keys, no control character (raw or escaped), no nesting deeper than MAX_DEPTH, and no
+line break but LF and CRLF (so that these lines are the lines editors and `monitor update` count). Every scalar
+stays text (`2022-13-01` included), so that `validate` can parse dates and report a wrong one at its position.
+Every parser failure becomes a Problem with a 1-based line and column.
 """
 from __future__ import annotations
 
