@@ -19,7 +19,7 @@ from .chars import describe, first_refused, visible
 from .errors import FileLocked, MonitorError
 from .fields import DEMAND
 from .load import YList, YMap, parse_text
-from .problems import ERROR, DataError, Problem, hint_for
+from .problems import DataError, Problem, hint_for, problem
 from .proof import Intent, compare, expect
 from .splice import insert_item
 from .store import FileState
@@ -63,7 +63,7 @@ def add_entry(path: str | os.PathLike, demand_id: str, *, status: str, date: dt.
         index, demand = _find_demand(tree, demand_id, shown)
         history = demand.get("history")
         if not isinstance(history, YList) or not history:
-            raise DataError([Problem(shown, demand.pos[0], demand.pos[1], ERROR, "empty-history",
+            raise DataError([problem(shown, demand.pos[0], demand.pos[1], "empty-history",
                                      f"demand '{demand_id}' has no history list to add to",
                                      "add the history by hand first")])
         _check_arguments(shown, history, entry, sources)
@@ -80,7 +80,7 @@ def add_demand(path: str | os.PathLike, fields: dict, *, today: dt.date | None =
     def splice(source: Source, tree: YMap, shown: str) -> tuple[str, Intent]:
         demands = tree.get("demands")
         if not isinstance(demands, YList) or not demands:
-            raise DataError([Problem(shown, 1, 1, ERROR, "not-a-list", "the file has no demands to add after",
+            raise DataError([problem(shown, 1, 1, "not-a-list", "the file has no demands to add after",
                                      "add the first demand by hand")])
         adopted = _adoption_date(tree, fields.get("resolution", ""))
         item = {f.name: fields[f.name] for f in DEMAND if f.kind in ("id", "text", "url") and fields.get(f.name)}
@@ -123,7 +123,7 @@ def _edit_locked(path: str, shown: str, splice, today, summary: str) -> None:
     try:
         data, info = read_regular(path)
     except FileProblem as exc:
-        raise DataError([Problem(shown, 1, 1, ERROR, exc.code, exc.message, hint_for(exc.code))]) from None
+        raise DataError([problem(shown, 1, 1, exc.code, exc.message, hint_for(exc.code))]) from None
     try:
         source = Source.from_bytes(data, info)
     except UnicodeDecodeError:
@@ -140,7 +140,7 @@ def _edit_locked(path: str, shown: str, splice, today, summary: str) -> None:
     source = dataclasses.replace(source, text="")
     new_loaded = parse_text(new_text, shown)
     if any(p.is_error for p in new_loaded.problems):  # the old text parsed: the splice made it unreadable
-        raise DataError([Problem(shown, intent.line, 1, ERROR, "unsafe-edit",
+        raise DataError([problem(shown, intent.line, 1, "unsafe-edit",
                                  "the new lines would have made the file unreadable, after the item that "
                                  "starts on this line", hint_for("unsafe-edit"))])
     new_register, problems = validate_loaded(new_loaded, today=today)
@@ -160,7 +160,7 @@ def _edit_locked(path: str, shown: str, splice, today, summary: str) -> None:
         if not ends_with_line_break:  # a block value at the very end gains the line break it lacked
             hint = ("the file does not end with a line break: open it, press Enter after its last line, save, "
                     "and run the command again")
-        raise DataError([Problem(shown, difference.line, 1, ERROR, "unsafe-edit",
+        raise DataError([problem(shown, difference.line, 1, "unsafe-edit",
                                  f"the change would also have altered {difference.what}, near this line", hint)])
     del new_loaded
     try:
@@ -190,16 +190,16 @@ def _check_writable(path, shown: str) -> None:
     if not stat.S_ISREG(info.st_mode):  # before the lock: no lock file is made beside a device or a pipe
         from .readfile import kind_of
 
-        raise DataError([Problem(shown, 1, 1, ERROR, "not-a-file", f"this is {kind_of(info.st_mode)}, not a file",
+        raise DataError([problem(shown, 1, 1, "not-a-file", f"this is {kind_of(info.st_mode)}, not a file",
                                  hint_for("not-a-file"))])
     if not info.st_mode & 0o222 or not os.access(path, os.W_OK):
-        raise DataError([Problem(shown, 1, 1, ERROR, "read-only",
+        raise DataError([problem(shown, 1, 1, "read-only",
                                  f"the file is read-only (permissions {stat.filemode(info.st_mode)})",
                                  hint_for("read-only"))])
 
 
 def _cannot_write(shown: str, why: str) -> Problem:
-    return Problem(shown, 1, 1, ERROR, "cannot-write", why, hint_for("cannot-write"))
+    return problem(shown, 1, 1, "cannot-write", why, hint_for("cannot-write"))
 
 
 def _check_options(shown: str, at, values: dict) -> None:
@@ -209,7 +209,7 @@ def _check_options(shown: str, at, values: dict) -> None:
         for text in value if isinstance(value, list) else [value]:
             found = first_refused(text) if isinstance(text, str) else None
             if found:
-                problems.append(Problem(shown, at[0], at[1], ERROR, "control-character",
+                problems.append(problem(shown, at[0], at[1], "control-character",
                                         f"--{key.replace('_', '-')} contains {describe(found[1])}: "
                                         f"{visible(text[:60])}", hint_for("control-character")))
     if problems:
@@ -225,21 +225,21 @@ def _check_arguments(shown: str, history: YList, entry: dict, sources: list[str]
     problems = []
     line, column = history.pos
     if entry["status"] not in STATUS_NAMES:
-        problems.append(Problem(shown, line, column, ERROR, "unknown-status",
+        problems.append(problem(shown, line, column, "unknown-status",
                                 f"--status '{entry['status']}' is not a status", status_hint(entry["status"])))
     last = history[-1] if isinstance(history[-1], YMap) else {}
     last_date = parse_date(str(last.get("date") or ""))
     if last_date and entry["date"] < last_date.isoformat():
         at = history.item_pos[-1]
-        problems.append(Problem(shown, at[0], at[1], ERROR, "history-order",
+        problems.append(problem(shown, at[0], at[1], "history-order",
                                 f"--date {entry['date']} is before this demand's latest entry ({last_date})",
                                 "entries go oldest first: to record an earlier event, say so in the note of a new entry"))
     for source in sources:
         if not is_web_address(source):
-            problems.append(Problem(shown, line, column, ERROR, "bad-url", f"--source '{source}' is not a web address",
+            problems.append(problem(shown, line, column, "bad-url", f"--source '{source}' is not a web address",
                                     "write a full address starting with https:// (or http://)"))
     if not entry["note"]:
-        problems.append(Problem(shown, line, column, ERROR, "empty-value", "--note is empty",
+        problems.append(problem(shown, line, column, "empty-value", "--note is empty",
                                 "write one sentence saying what happened"))
     if problems:
         raise DataError(problems)
@@ -254,7 +254,7 @@ def _find_demand(tree: YMap, demand_id: str, shown: str) -> tuple[int, YMap]:
     at = tree.key_pos.get("demands", (1, 1))
     near = [d["id"] for d in demands if isinstance(d, YMap) and isinstance(d.get("id"), str)]
     close = ", ".join(difflib.get_close_matches(demand_id, near, n=3, cutoff=0.5))
-    raise DataError([Problem(shown, at[0], at[1], ERROR, "unknown-demand", f"there is no demand with id '{demand_id}'",
+    raise DataError([problem(shown, at[0], at[1], "unknown-demand", f"there is no demand with id '{demand_id}'",
                              f"the nearest ids are: {close}" if close else "run 'monitor status' to see the ids")])
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import MonitorError
 from .load import Loaded, YList, YMap, parse_bytes, read_file
 from .model import Register
-from .problems import ERROR, Problem
+from .problems import Problem, problem
 
 _ENTRY_FIELDS = ("date", "status", "note", "sources")
 
@@ -49,7 +49,7 @@ def validate_staged(path: str | os.PathLike, *, today: dt.date | None = None) ->
     data = _blob(top, f":{name}")
     shown = str(path)
     if data is None:
-        return None, [Problem(shown, 1, 1, ERROR, "file-missing",
+        return None, [problem(shown, 1, 1, "file-missing",
                               f"{name} is not in the commit being prepared (it was deleted or moved with git)",
                               f"put it back with: git restore --staged --worktree {name}")]
     return validate_loaded(parse_bytes(data, shown), today=today)
@@ -89,7 +89,7 @@ def check_history_kept(path: str | os.PathLike, rev: str = "HEAD", *, staged: bo
     for old_demand in _items(old.get("demands")):
         did = old_demand.get("id")
         if did not in new_demands:
-            problems.append(Problem(shown, anchor[0], anchor[1], ERROR, "demand-removed",
+            problems.append(problem(shown, anchor[0], anchor[1], "demand-removed",
                                     f"demand '{did}' (line {old_demand.pos[0]} in {rev}) was removed",
                                     f"put it back; mark it with a new history entry instead (git show {old_rev}:{old_path})"))
             continue
@@ -205,7 +205,7 @@ def _compare_histories(shown: str, rev: str, did: str, old: YMap, new: YMap) -> 
         summary = f"{old_entry.get('date')} {old_entry.get('status')}"
         if index >= len(new_entries):
             at = new.key_pos.get("history", new.pos)
-            problems.append(Problem(shown, at[0], at[1], ERROR, "history-removed",
+            problems.append(problem(shown, at[0], at[1], "history-removed",
                                     f"the history entry '{summary}' of demand '{did}' was removed",
                                     "put it back; to correct it, add a new entry at the end"))
             continue
@@ -213,7 +213,7 @@ def _compare_histories(shown: str, rev: str, did: str, old: YMap, new: YMap) -> 
         changed = [f for f in _ENTRY_FIELDS if _norm(old_entry.get(f)) != _norm(new_entry.get(f))]
         if changed:
             at = new_entry.pos
-            problems.append(Problem(shown, at[0], at[1], ERROR, "history-rewritten",
+            problems.append(problem(shown, at[0], at[1], "history-rewritten",
                                     f"the history entry '{summary}' of demand '{did}' was changed ({', '.join(changed)})"
                                     f" or moved since {rev}",
                                     "restore it as it was; to correct it, add a new entry at the end"))

@@ -24,7 +24,7 @@ from .chars import (
     visible,
 )
 from .memory import gc_paused
-from .problems import ERROR, Findings, Problem, hint_for
+from .problems import ERROR, Findings, Problem, hint_for, problem
 
 try:  # the C parser is 3-4x faster; the pure one gives the same events and marks
     from yaml import CSafeLoader as _Loader
@@ -82,7 +82,7 @@ def read_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES, sh
     try:
         data = read_bounded(path, max_bytes)
     except FileProblem as exc:
-        return Loaded(shown, problems=[_problem(shown, 1, 1, exc.code, exc.message)])
+        return Loaded(shown, problems=[problem(shown, 1, 1, exc.code, exc.message)])
     return parse_bytes(data, shown, max_bytes=max_bytes)
 
 
@@ -117,14 +117,14 @@ def read_regular(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) ->
 def parse_bytes(data: bytes, path: str = "demands.yaml", *, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
     """Decode (UTF-8, with or without BOM) and parse file contents."""
     if len(data) > max_bytes:
-        return Loaded(path, problems=[_problem(path, 1, 1, "file-too-large",
+        return Loaded(path, problems=[problem(path, 1, 1, "file-too-large",
                                                f"the file is {len(data):,} bytes, more than the limit of {max_bytes:,}")])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return Loaded(path, problems=[_problem(path, line, column, "not-utf8",
+        return Loaded(path, problems=[problem(path, line, column, "not-utf8",
                                                f"byte 0x{data[exc.start]:02x} is not UTF-8 text")])
     return parse_text(text, path)
 
@@ -144,7 +144,7 @@ def parse_text(text: str, path: str = "demands.yaml") -> Loaded:
         counted = offset
         column = offset - line_start + 1
         if breaks.wants(line, column):
-            breaks.add(_problem(path, line, column, "line-break-character", f"{describe_line_break(char)} is in "
+            breaks.add(problem(path, line, column, "line-break-character", f"{describe_line_break(char)} is in "
                                 "the text here: YAML counts it as a new line, other programs do not"))
         else:
             breaks.count(ERROR)
@@ -168,7 +168,7 @@ def parse_text(text: str, path: str = "demands.yaml") -> Loaded:
         char = getattr(exc, "character", None)
         code = ord(char) if isinstance(char, str) and char else char
         what = f"the invisible character U+{code:04X}" if isinstance(code, int) else "an invisible character"
-        loaded.problems.append(_problem(path, line, column, "control-character",
+        loaded.problems.append(problem(path, line, column, "control-character",
                                         f"{what} cannot appear in a YAML file"))
         return loaded
     loaded.problems = builder.found.result()
@@ -203,7 +203,7 @@ class _Builder:
                 documents += 1
                 if documents > 1:
                     line, column = _pos(event.start_mark)
-                    self.found.add(Problem(self.path, line, column, ERROR, "syntax",
+                    self.found.add(problem(self.path, line, column, "syntax",
                                                  "a second document starts here ('---')",
                                                  "keep one document: remove the '---' line and what follows, "
                                                  "or merge it into the lists above"))
@@ -217,10 +217,10 @@ class _Builder:
         """Record a problem for an anchor or an explicit tag (any tag, `!!str` included) on this event."""
         line, column = _pos(event.start_mark)
         if event.anchor is not None:
-            self.found.add(_problem(self.path, line, column, "alias-not-allowed",
+            self.found.add(problem(self.path, line, column, "alias-not-allowed",
                                           f"the anchor '&{event.anchor}' is not allowed (nor are aliases)"))
         if event.tag is not None:
-            self.found.add(_problem(self.path, line, column, "tag-not-allowed",
+            self.found.add(problem(self.path, line, column, "tag-not-allowed",
                                           f"the tag '{event.tag.replace(_CORE, '!!')}' is not allowed"))
 
     def scalar(self, event) -> str | None:
@@ -237,7 +237,7 @@ class _Builder:
         if found:
             char = found[1]
             line, column = _pos(event.start_mark)
-            self.found.add(_problem(self.path, line, column, "control-character",
+            self.found.add(problem(self.path, line, column, "control-character",
                                           f"this text contains {describe(char)} (written as the escape "
                                           f"{visible(char)} or similar)"))
             return None
@@ -249,12 +249,12 @@ class _Builder:
             return self.scalar(event)
         if kind is _AliasEvent:
             line, column = _pos(event.start_mark)
-            self.found.add(_problem(self.path, line, column, "alias-not-allowed",
+            self.found.add(problem(self.path, line, column, "alias-not-allowed",
                                           f"the alias '*{event.anchor}' is not allowed"))
             return None
         start = event.start_mark
         if self.depth >= MAX_DEPTH:
-            self.found.add(_problem(self.path, start.line + 1, start.column + 1, "too-deep",
+            self.found.add(problem(self.path, start.line + 1, start.column + 1, "too-deep",
                                           f"the lists and blocks here are nested more than {MAX_DEPTH} levels deep"))
             _skip_subtree(it)
             return None
@@ -305,7 +305,7 @@ class _Builder:
             if kind is not _ScalarEvent:
                 self.node(key_event, it)  # consume the complex key, then its value
                 self.node(next(it), it)
-                self.found.add(_problem(self.path, *key_at, "not-text", "a key must be a plain word"))
+                self.found.add(problem(self.path, *key_at, "not-text", "a key must be a plain word"))
                 continue
             value_event = next(it)
             if not key_event.style and key_event.anchor is None and key_event.tag is None \
@@ -318,7 +318,7 @@ class _Builder:
                 continue
             if key in mapping:
                 self.node(value_event, it)
-                self.found.add(_problem(self.path, *key_at, "duplicate-key",
+                self.found.add(problem(self.path, *key_at, "duplicate-key",
                                               f"'{key}' appears twice in this block (first on line {key_pos[key][0]})"))
                 continue
             key_pos[key] = key_at
@@ -359,25 +359,21 @@ def _syntax_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in what or "'\\t'" in what or source_line[: max(column - 1, 0)].strip(" ") == "" and "\t" in source_line[:column]:
         tab_col = source_line.find("\t") + 1 or column
-        return _problem(path, line, tab_col, "tab-indent", "a tab is used here; YAML allows only spaces for indentation")
+        return problem(path, line, tab_col, "tab-indent", "a tab is used here; YAML allows only spaces for indentation")
     if exc.context and "while scanning a quoted scalar" in exc.context:
         start = _pos(exc.context_mark) if exc.context_mark else (line, column)
-        return Problem(path, start[0], start[1], ERROR, "syntax", "this quoted text is never closed",
+        return problem(path, start[0], start[1], "syntax", "this quoted text is never closed",
                        "add the closing quote at the end of the value")
     if "nesting depth" in what:  # libyaml's own limit (1000 levels), met before ours is counted
-        return _problem(path, line, column, "too-deep",
+        return problem(path, line, column, "too-deep",
                         f"the lists and blocks here are nested more than {MAX_DEPTH} levels deep")
     if "mapping values are not allowed" in what:
-        return Problem(path, line, column, ERROR, "syntax", "a second ':' where a value was expected",
+        return problem(path, line, column, "syntax", "a second ':' where a value was expected",
                        "put the value in quotes, e.g. note: \"Result: released\"")
     if "expected <block end>" in what or "did not find expected key" in what or "expected '-'" in what:
-        return Problem(path, line, column, ERROR, "syntax", "this line is not indented like the lines around it",
+        return problem(path, line, column, "syntax", "this line is not indented like the lines around it",
                        "line the key up with the keys above it (spaces only)")
     if "could not find expected ':'" in what:
-        return Problem(path, line, column, ERROR, "syntax", "a key without ':' (or a value on a line of its own)",
+        return problem(path, line, column, "syntax", "a key without ':' (or a value on a line of its own)",
                        "write `key: value` on one line, or indent a continued value further than its key")
-    return Problem(path, line, column, ERROR, "syntax", what, hint_for("syntax"))
-
-
-def _problem(path: str, line: int, column: int, code: str, message: str) -> Problem:
-    return Problem(path, line, column, ERROR, code, message, hint_for(code))
+    return problem(path, line, column, "syntax", what, hint_for("syntax"))

@@ -196,3 +196,13 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
 def hint_for(code: str) -> str:
     """The catalogue's hint for a code."""
     return CATALOGUE[code][2]
+
+
+def severity_of(code: str) -> str:
+    """The catalogue's severity for a code: error, or warning (which alone does not fail a command)."""
+    return CATALOGUE[code][0]
+
+
+def problem(path: str, line: int, column: int, code: str, message: str, hint: str | None = None) -> Problem:
+    """The one way to make a Problem: its severity is the code's, and the hint the code's unless one is given."""
+    return Problem(path, line, column, severity_of(code), code, message, hint_for(code) if hint is None else hint)

@@ -15,7 +15,7 @@ from .fields import MAX_ID_LENGTH, is_id, is_web_address, parse_date
 from .load import Loaded, Pos, YList, YMap
 from .memory import gc_paused
 from .model import STATUS_NAMES, Demand, Entry, Register, Resolution, Status
-from .problems import ERROR, WARNING, Findings, Problem, ProblemList, hint_for
+from .problems import Findings, ProblemList, problem, severity_of
 
 TOP_KEYS = fields.keys(fields.TOP)
 RESOLUTION_KEYS = fields.keys(fields.RESOLUTION)
@@ -63,12 +63,11 @@ class _Checker:
         self.rejected_ids: set[str] = set()  # ids reported as bad; references to them are not reported again
 
     # -- reporting ---------------------------------------------------------------------------------------------
-    def add(self, at: Pos, code: str, message: str, hint: str | None = None, severity: str = ERROR) -> None:
+    def add(self, at: Pos, code: str, message: str, hint: str | None = None) -> None:
         if not self.found.wants(*at):
-            self.found.count(severity)
+            self.found.count(severity_of(code))
             return
-        self.found.add(Problem(self.path, at[0], at[1], severity, code, message,
-                               hint_for(code) if hint is None else hint))
+        self.found.add(problem(self.path, at[0], at[1], code, message, hint))
 
     def wants(self, at: Pos) -> bool:
         """False once enough earlier problems are kept: skip the costly hint, count the problem."""
@@ -337,7 +336,7 @@ class _Checker:
         sources = self.check_sources(node)
         if status and status is not Status.PENDING and not sources and sources is not None:
             self.add(node.value_pos["status"], "missing-source", f"status '{status.value}' cites no source",
-                     "add a 'sources:' list with an http(s) address", severity=WARNING)
+                     "add a 'sources:' list with an http(s) address")
         if day is None or status is None or note is None or sources is None:
             return None
         return Entry(day, status, " ".join(note.split()), tuple(sources), node.pos[0])
