@@ -236,8 +236,7 @@ def _check_arguments(shown: str, history: YList, entry: dict, sources: list[str]
                                 "entries go oldest first: to record an earlier event, say so in the note of a new entry"))
     for source in sources:
         if not is_web_address(source):
-            problems.append(problem(shown, line, column, "bad-url", f"--source '{source}' is not a web address",
-                                    "write a full address starting with https:// (or http://)"))
+            problems.append(problem(shown, line, column, "bad-url", f"--source '{source}' is not a web address"))
     if not entry["note"]:
         problems.append(problem(shown, line, column, "empty-value", "--note is empty",
                                 "write one sentence saying what happened"))

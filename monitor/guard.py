@@ -206,8 +206,7 @@ def _compare_histories(shown: str, rev: str, did: str, old: YMap, new: YMap) -> 
         if index >= len(new_entries):
             at = new.key_pos.get("history", new.pos)
             problems.append(problem(shown, at[0], at[1], "history-removed",
-                                    f"the history entry '{summary}' of demand '{did}' was removed",
-                                    "put it back; to correct it, add a new entry at the end"))
+                                    f"the history entry '{summary}' of demand '{did}' was removed"))
             continue
         new_entry = new_entries[index]
         changed = [f for f in _ENTRY_FIELDS if _norm(old_entry.get(f)) != _norm(new_entry.get(f))]
@@ -215,8 +214,7 @@ def _compare_histories(shown: str, rev: str, did: str, old: YMap, new: YMap) -> 
             at = new_entry.pos
             problems.append(problem(shown, at[0], at[1], "history-rewritten",
                                     f"the history entry '{summary}' of demand '{did}' was changed ({', '.join(changed)})"
-                                    f" or moved since {rev}",
-                                    "restore it as it was; to correct it, add a new entry at the end"))
+                                    f" or moved since {rev}"))
     return problems
 
 

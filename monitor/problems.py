@@ -173,7 +173,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
                              "use a date on or after the adoption date"),
     "history-order": (ERROR, "history entries are not in date order", "put the entries oldest first"),
     "empty-history": (ERROR, "a demand has no history entries", "add a first entry: the adoption date, status pending"),
-    "bad-url": (ERROR, "an address that is not http(s)", "write a full address starting with https://"),
+    "bad-url": (ERROR, "an address that is not http(s)", "write a full address starting with https:// (or http://)"),
     "unknown-demand": (ERROR, "`repeats` names a demand that does not exist", "use the id of an existing demand"),
     "repeats-not-earlier": (ERROR, "`repeats` names a demand of a resolution that is not earlier",
                             "link only to the same demand made by an earlier resolution"),

@@ -237,8 +237,7 @@ class _Checker:
             return None
         value = value.strip()
         if not is_web_address(value):
-            self.add(item.value_pos[key], "bad-url", f"'{_short(value)}' is not a web address",
-                     "write a full address starting with https:// (or http://)")
+            self.add(item.value_pos[key], "bad-url", f"'{_short(value)}' is not a web address")
             return None
         return value
 
@@ -368,8 +367,7 @@ class _Checker:
         for value, at in zip(items, items.item_pos):
             if not isinstance(value, str) or not is_web_address(value.strip()):
                 shown = _short(value) if isinstance(value, str) else "this item"
-                self.add(at, "bad-url", f"'{shown}' is not a web address",
-                         "write a full address starting with https:// (or http://)")
+                self.add(at, "bad-url", f"'{shown}' is not a web address")
                 ok = False
             else:
                 sources.append(value.strip())
@@ -398,8 +396,7 @@ class _Checker:
             target_fields = by_id[target][1]
             theirs = resolutions.get((target_fields or {}).get("resolution", ""))
             if target == did or (ours and theirs and theirs.adopted >= ours.adopted):
-                self.add(at, "repeats-not-earlier", f"'{target}' is not a demand of an earlier resolution",
-                         "link only to the same demand made by an earlier resolution")
+                self.add(at, "repeats-not-earlier", f"'{target}' is not a demand of an earlier resolution")
                 continue
             result.append(target)
         return tuple(result)
