@@ -11,18 +11,15 @@ import functools
 import hashlib
 import json
 import logging
-import os
 import signal
-import socket
 import threading
 from pathlib import Path
 
-from .errors import MonitorError
+from .jobstore import JOB_TABLE, only_scheduler, store_error
 
 log = logging.getLogger("monitor.schedule")
 
 DIGEST_JOB, WATCH_JOB, OUTBOX_JOB = "weekly-digest", "refresh-on-change", "retry-outbox"
-JOB_TABLE = "monitor_jobs"
 OUTBOX_MINUTES = 30
 DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
              "sat": "Saturday", "sun": "Sunday"}
@@ -71,7 +68,7 @@ def make_scheduler(settings):
     try:
         store = SQLAlchemyJobStore(url=settings.jobstore, tablename=JOB_TABLE)
     except Exception as exc:  # SQLAlchemy's errors for a bad address or a missing driver
-        raise _store_error(settings, exc) from None
+        raise store_error(settings, exc) from None
     return _scheduler_class()(jobstores={"default": store}, executors={"default": ThreadPoolExecutor(1)},
                               job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
                               timezone=settings.timezone)
@@ -108,7 +105,7 @@ def start(scheduler, settings, data_path, out_dir) -> None:
         if scheduler.running:
             scheduler.shutdown(wait=False)
         if exc.__class__.__module__.startswith("sqlalchemy"):
-            raise _store_error(settings, exc) from None
+            raise store_error(settings, exc) from None
         raise
     scheduler.resume()
 
@@ -119,101 +116,6 @@ def _same(job, spec) -> bool:
             and str(job.trigger) == str(spec["trigger"]) and zone == str(getattr(spec["trigger"], "timezone", ""))
             and job.misfire_grace_time == spec["misfire_grace_time"] and job.coalesce == spec["coalesce"]
             and job.max_instances == spec["max_instances"])
-
-
-def _store_error(settings, exc):
-    from .settings import SettingsError
-
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-    return SettingsError(f"the job store {settings.jobstore} cannot be used: {first} — check jobstore "
-                         "(MONITOR_JOBSTORE); for PostgreSQL write postgresql+psycopg2://... and install its driver "
-                         "(pip install psycopg2-binary)")
-
-
-class AlreadyRunning(MonitorError):
-    """Another `monitor schedule` holds this job store; the message names its process id and host."""
-
-
-@contextlib.contextmanager
-def only_scheduler(settings):
-    """Hold the job store for this process alone while the block runs; AlreadyRunning when another one holds it.
-
-    SQLite: a lock file beside the job store, with the holder's process id and host in a file beside it.
-    PostgreSQL: a session advisory lock, the holder named by its connection's application_name. Other
-    databases: no guard (the README says so)."""
-    me = f"process {os.getpid()} on {socket.gethostname()}"
-    if settings.jobstore.startswith("sqlite:///") and settings.jobstore != "sqlite:///:memory:":
-        with _sqlite_owner(Path(settings.jobstore[len("sqlite:///"):]), me, settings.jobstore):
-            yield
-    elif settings.jobstore.startswith(("postgresql", "postgres:")):
-        with _postgres_owner(settings, me):
-            yield
-    else:
-        yield
-
-
-@contextlib.contextmanager
-def _sqlite_owner(store: Path, me: str, where: str):
-    from filelock import Timeout
-
-    from .readfile import read_regular
-    from .settings import state_folder_error
-    from .store import file_lock, write_atomic
-
-    try:
-        store.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise state_folder_error(store.parent, exc.strerror or str(exc)) from None
-    owner = store.with_name(f".{store.name}.owner")
-    lock = file_lock(store, timeout=0)
-    try:
-        lock.__enter__()
-    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
-        try:
-            holder = (read_regular(owner) or b"").decode("utf-8", "replace").strip() or "a process"
-        except OSError:
-            holder = "a process"
-        raise AlreadyRunning(_running(holder, where)) from None
-    except OSError as exc:  # the lock file cannot be made (a read-only folder, a folder in its place)
-        raise state_folder_error(store.parent, exc) from None
-    try:
-        try:
-            write_atomic(owner, f"{me}\n".encode("utf-8"))
-        except OSError as exc:
-            raise state_folder_error(store.parent, exc) from None
-        yield
-    finally:
-        lock.__exit__(None, None, None)
-
-
-@contextlib.contextmanager
-def _postgres_owner(settings, me: str):
-    from sqlalchemy import create_engine, text
-
-    key = int.from_bytes(hashlib.sha256(JOB_TABLE.encode()).digest()[:8], "big", signed=True)
-    try:
-        engine = create_engine(settings.jobstore)
-        conn = engine.connect()
-    except Exception as exc:  # SQLAlchemy's errors for a bad address or a missing driver
-        raise _store_error(settings, exc) from None
-    try:
-        conn.execute(text("SELECT set_config('application_name', :me, false)"), {"me": f"monitor schedule, {me}"})
-        if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
-            holder = conn.execute(text(
-                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                "WHERE l.locktype = 'advisory' AND l.classid = :hi AND l.objid = :lo AND l.granted"),
-                {"hi": (key >> 32) & 0xFFFFFFFF, "lo": key & 0xFFFFFFFF}).scalar()
-            raise AlreadyRunning(_running(str(holder or "a process").removeprefix("monitor schedule, "),
-                                          settings.jobstore))
-        yield
-    finally:
-        conn.close()  # ends the session, which releases the advisory lock
-        engine.dispose()
-
-
-def _running(holder: str, where: str) -> str:
-    return (f"another 'monitor schedule' ({holder}) already runs the jobs in {where} — stop that one first "
-            "(Ctrl-C or 'kill'), or give this one its own jobstore (MONITOR_JOBSTORE)")
 
 
 def run_forever(settings, data_path, out_dir) -> int:
@@ -256,7 +158,7 @@ def list_jobs(settings, data_path, out_dir) -> str:
         scheduler.start(paused=True)
     except Exception as exc:
         if exc.__class__.__module__.startswith("sqlalchemy"):
-            raise _store_error(settings, exc) from None
+            raise store_error(settings, exc) from None
         raise
     try:
         now = dt.datetime.now(dt.timezone.utc)

@@ -1,0 +1,115 @@
+"""The job store: its table, its failures in plain words, and one `monitor schedule` per store.
+
+A second `monitor schedule` on the same store refuses, naming the first one's process and host.
+
+SQLite: a lock file beside the job store, with the holder's process id and host in a file beside it.
+PostgreSQL: a session advisory lock, the holder named by its connection's application_name. Other databases:
+no guard (the README says so).
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import socket
+from pathlib import Path
+
+from .errors import MonitorError
+
+JOB_TABLE = "monitor_jobs"
+
+
+def store_error(settings, exc) -> MonitorError:
+    """The job store cannot be opened: which setting to check, and the driver PostgreSQL needs."""
+    from .settings import SettingsError
+
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    return SettingsError(f"the job store {settings.jobstore} cannot be used: {first} — check jobstore "
+                         "(MONITOR_JOBSTORE); for PostgreSQL write postgresql+psycopg2://... and install its driver "
+                         "(pip install psycopg2-binary)")
+
+
+class AlreadyRunning(MonitorError):
+    """Another `monitor schedule` holds this job store; the message names its process id and host."""
+
+
+@contextlib.contextmanager
+def only_scheduler(settings):
+    """Hold the job store for this process alone while the block runs; AlreadyRunning when another one holds it.
+
+    SQLite: a lock file beside the job store, with the holder's process id and host in a file beside it.
+    PostgreSQL: a session advisory lock, the holder named by its connection's application_name. Other
+    databases: no guard (the README says so)."""
+    me = f"process {os.getpid()} on {socket.gethostname()}"
+    if settings.jobstore.startswith("sqlite:///") and settings.jobstore != "sqlite:///:memory:":
+        with _sqlite_owner(Path(settings.jobstore[len("sqlite:///"):]), me, settings.jobstore):
+            yield
+    elif settings.jobstore.startswith(("postgresql", "postgres:")):
+        with _postgres_owner(settings, me):
+            yield
+    else:
+        yield
+
+
+@contextlib.contextmanager
+def _sqlite_owner(store: Path, me: str, where: str):
+    from filelock import Timeout
+
+    from .readfile import read_regular
+    from .settings import state_folder_error
+    from .store import file_lock, write_atomic
+
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise state_folder_error(store.parent, exc.strerror or str(exc)) from None
+    owner = store.with_name(f".{store.name}.owner")
+    lock = file_lock(store, timeout=0)
+    try:
+        lock.__enter__()
+    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
+        try:
+            holder = (read_regular(owner) or b"").decode("utf-8", "replace").strip() or "a process"
+        except OSError:
+            holder = "a process"
+        raise AlreadyRunning(_running(holder, where)) from None
+    except OSError as exc:  # the lock file cannot be made (a read-only folder, a folder in its place)
+        raise state_folder_error(store.parent, exc) from None
+    try:
+        try:
+            write_atomic(owner, f"{me}\n".encode("utf-8"))
+        except OSError as exc:
+            raise state_folder_error(store.parent, exc) from None
+        yield
+    finally:
+        lock.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def _postgres_owner(settings, me: str):
+    from sqlalchemy import create_engine, text
+
+    key = int.from_bytes(hashlib.sha256(JOB_TABLE.encode()).digest()[:8], "big", signed=True)
+    try:
+        engine = create_engine(settings.jobstore)
+        conn = engine.connect()
+    except Exception as exc:  # SQLAlchemy's errors for a bad address or a missing driver
+        raise store_error(settings, exc) from None
+    try:
+        conn.execute(text("SELECT set_config('application_name', :me, false)"), {"me": f"monitor schedule, {me}"})
+        if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+            holder = conn.execute(text(
+                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'advisory' AND l.classid = :hi AND l.objid = :lo AND l.granted"),
+                {"hi": (key >> 32) & 0xFFFFFFFF, "lo": key & 0xFFFFFFFF}).scalar()
+            raise AlreadyRunning(_running(str(holder or "a process").removeprefix("monitor schedule, "),
+                                          settings.jobstore))
+        yield
+    finally:
+        conn.close()  # ends the session, which releases the advisory lock
+        engine.dispose()
+
+
+def _running(holder: str, where: str) -> str:
+    return (f"another 'monitor schedule' ({holder}) already runs the jobs in {where} — stop that one first "
+            "(Ctrl-C or 'kill'), or give this one its own jobstore (MONITOR_JOBSTORE)")
