@@ -172,17 +172,6 @@ def data_path(args) -> str:
     return args.file or os.environ.get("MONITOR_FILE") or "demands.yaml"
 
 
-def load_or_report(args):
-    """The valid model, or None after printing the problems to stderr."""
-    from . import validate_file
-
-    register, problems = validate_file(data_path(args), today=args.today, compact=True)
-    if register is None:
-        print_problems(problems, sys.stderr)
-        return None
-    return register
-
-
 MAX_SHOWN = 200  # problems printed by one command: a file of errors is fixed from the top, not read in full
 
 
@@ -247,48 +236,17 @@ def cmd_schema(args) -> int:
 
 
 def cmd_report(args) -> int:
-    register = load_or_report(args)
-    if register is None:
-        return 1
-    from .report import write_reports
-    from .store import DiskFull, NameTooLong, UnsafeTarget
+    from .commands import report
 
-    unchanged = f"the previous reports in {args.out}/ are unchanged"
-    try:
-        written = write_reports(register, args.out, today=args.today or dt.date.today())
-    except DiskFull as exc:
-        print(f"monitor: the disk is full: cannot write to {exc.filename} — {unchanged}; free some space "
-              "(or choose a folder on another disk with --out) and run it again", file=sys.stderr)
-        return 1
-    except NameTooLong as exc:
-        name = os.path.basename(exc.filename or "")
-        shown = name if len(name) <= 60 else f"{name[:40]}…{name[-12:]} ({len(name)} characters)"
-        print(f"monitor: cannot write the report {shown}: the name is too long for this disk — {unchanged}; "
-              "give the resolution a shorter id in the data file (each resolution's page is named after its id)",
-              file=sys.stderr)
-        return 1
-    except UnsafeTarget as exc:
-        print(f"monitor: cannot write the reports to {args.out}/: {exc.strerror} — {unchanged}; delete or move "
-              f"{exc.filename}, or choose another folder with --out", file=sys.stderr)
-        return 1
-    except OSError as exc:  # a folder we may not write to, a workbook held open on Windows
-        print(f"monitor: cannot write the reports to {args.out}/: {exc.strerror or exc} — the previous reports "
-              "are unchanged; choose another folder with --out, or close the workbook if it is open", file=sys.stderr)
-        return 1
+    written = report(data_path(args), args.out, today=args.today or dt.date.today())
     print(f"wrote {len(written)} files to {args.out}/: " + ", ".join(p.name for p in written))
     return 0
 
 
 def cmd_status(args) -> int:
-    register = load_or_report(args)
-    if register is None:
-        return 1
-    from .render.text import render_status
+    from .commands import status
 
-    if args.resolution and args.resolution not in {r.id for r in register.resolutions}:
-        raise UsageError(f"there is no resolution '{args.resolution}' — use one of: "
-                         + ", ".join(r.id for r in register.resolutions))
-    sys.stdout.write(render_status(register, resolution_id=args.resolution, today=args.today or dt.date.today()))
+    sys.stdout.write(status(data_path(args), resolution=args.resolution, today=args.today or dt.date.today()))
     return 0
 
 
@@ -327,6 +285,7 @@ def _run_edit(args, edit) -> int:
 
 
 def cmd_digest(args) -> int:
+    from .commands import load_valid
     from .delivery_report import digest_status, resend
     from .digest import run_digest
     from .readfile import NotARegularFile
@@ -348,9 +307,7 @@ def cmd_digest(args) -> int:
             delivery, said = resend(settings, args.resend, args.to)
             print(said)
             return 0 if not (delivery.waiting or delivery.failed or delivery.in_doubt) else 1
-        register = load_or_report(args)
-        if register is None:
-            return 1
+        register = load_valid(data_path(args), today=args.today)
         result = run_digest(register, settings, out_dir=args.out, since=args.since, send=args.send, today=today)
     except NotARegularFile as exc:
         print(f"monitor: {exc.path}: {exc.strerror} — remove or rename it, or choose another folder with --out",

@@ -215,15 +215,12 @@ def _one_line(what: str):
     def wrap(job):
         @functools.wraps(job)
         def run(data_path: str, out_dir: str) -> None:
-            from .digest import DigestNotSent
-            from .mail import MailError
-            from .outbox import DeliveryError
-            from .settings import SettingsError
+            from .errors import MonitorError
 
             with _quiet_cleanup():
                 try:
                     job(data_path, out_dir)
-                except (SettingsError, MailError, DigestNotSent, DeliveryError) as exc:
+                except MonitorError as exc:  # a setting, the mail server, the reports' folder: the message says
                     log.error("%s: %s", what, exc)
                 except OSError as exc:
                     log.error("%s: %s%s — check that folder", what, exc.strerror or exc,
@@ -322,12 +319,9 @@ def outbox_job(data_path: str, out_dir: str) -> None:
 
 
 def refresh_reports(register, out_dir: str, today: dt.date) -> list:
-    """Write the HTML and Excel reports (monitor.report); [] when that stage is not available."""
-    try:
-        from .report import write_reports
-    except ImportError:
-        log.warning("report refresh skipped: monitor.report is not available")
-        return []
+    """Write the HTML and Excel reports, as `monitor report` does (commands.write_reports)."""
+    from .commands import write_reports
+
     written = write_reports(register, out_dir, today=today)
     log.info("reports refreshed: %d files in %s", len(written), out_dir)
     return written

@@ -164,7 +164,9 @@ def test_a_page_name_too_long_for_the_disk_is_a_message(small_file, small_regist
     out = tmp_path / "reports"
     write_reports(small_register, out, today=today)
     before = snapshot(out)
-    monkeypatch.setattr(cli, "load_or_report", lambda args: long_id_register(small_register, "r" * 300))
+    from monitor import commands
+
+    monkeypatch.setattr(commands, "load_valid", lambda *a, **k: long_id_register(small_register, "r" * 300))
     assert cli.main(["--file", str(small_file), "--today", "2026-11-25", "report", "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("monitor: cannot write the report rrrrrrrrrr") and "(305 characters)" in err
