@@ -197,33 +197,18 @@ def _date_arg(value: str) -> dt.date:
 # -- the commands ------------------------------------------------------------------------------------------------
 
 def cmd_validate(args) -> int:
-    from . import validate_file
-    from .guard import HistoryUnchecked
+    from .commands import validate
 
-    against = args.against or ("HEAD" if args.staged else None)
-    problems: list = []
-    try:
-        if args.staged:  # what `git commit` will record, not the working file
-            from .guard import validate_staged
-
-            register, problems = validate_staged(data_path(args), today=args.today)
-        else:
-            register, problems = validate_file(data_path(args), today=args.today)
-        if against is not None and register is not None:
-            from .guard import check_history_kept
-            from .problems import sort_problems
-
-            problems = sort_problems(problems + check_history_kept(data_path(args), against, staged=args.staged))
-    except HistoryUnchecked as exc:  # what was found so far, then why the rest cannot be checked
-        print_problems(problems, sys.stdout)
-        print(f"monitor: {exc}", file=sys.stderr)
+    checked = validate(data_path(args), today=args.today, against=args.against or ("HEAD" if args.staged else None),
+                       staged=args.staged)
+    print_problems(checked.problems, sys.stdout)
+    if checked.unchecked:
+        print(f"monitor: {checked.unchecked}", file=sys.stderr)
         return 1
-    print_problems(problems, sys.stdout)
-    errors = max(sum(p.is_error for p in problems), getattr(problems, "errors", 0))
-    warnings = max(len(problems), getattr(problems, "total", 0)) - errors
-    if errors:
+    if checked.errors:
         staged = " (the version staged for commit)" if args.staged else ""
-        print(f"{data_path(args)}{staged}: {errors:,} error(s), {warnings:,} warning(s)", file=sys.stderr)
+        print(f"{data_path(args)}{staged}: {checked.errors:,} error(s), {checked.warnings:,} warning(s)",
+              file=sys.stderr)
         return 1
     return 0
 
@@ -285,11 +270,7 @@ def _run_edit(args, edit) -> int:
 
 
 def cmd_digest(args) -> int:
-    from .commands import load_valid
-    from .delivery_report import digest_status, resend
-    from .digest import run_digest
-    from .readfile import NotARegularFile
-    from .settings import load_settings
+    from .commands import digest, digest_status, resend
 
     if args.to and not args.resend:
         raise UsageError("--to goes with --resend ID — for example: monitor digest --resend 1a2b3c4d --to a@example.org")
@@ -298,26 +279,14 @@ def cmd_digest(args) -> int:
     today = args.today or dt.date.today()
     if args.since and args.since > today:
         raise UsageError(f"--since {args.since} is in the future (today is {today}) — give a past date")
-    try:
-        settings = load_settings(data_path(args))
-        if args.status:
-            sys.stdout.write(digest_status(settings))
-            return 0
-        if args.resend:
-            delivery, said = resend(settings, args.resend, args.to)
-            print(said)
-            return 0 if not (delivery.waiting or delivery.failed or delivery.in_doubt) else 1
-        register = load_valid(data_path(args), today=args.today)
-        result = run_digest(register, settings, out_dir=args.out, since=args.since, send=args.send, today=today)
-    except NotARegularFile as exc:
-        print(f"monitor: {exc.path}: {exc.strerror} — remove or rename it, or choose another folder with --out",
-              file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"monitor: cannot write the digest to {args.out}/digests/: {exc.strerror or exc} — "
-              "choose another folder with --out", file=sys.stderr)
-        return 1
-    print(result)
+    if args.status:
+        sys.stdout.write(digest_status(data_path(args), args.out))
+        return 0
+    if args.resend:
+        everyone, said = resend(data_path(args), args.out, args.resend, args.to)
+        print(said)
+        return 0 if everyone else 1
+    print(digest(data_path(args), args.out, since=args.since, send=args.send, today=today))
     return 0
 
 

@@ -1,12 +1,15 @@
 """What the commands do, for the command line and the scheduler alike: arguments in, a result or a MonitorError out.
 
 `cli.py` parses arguments, calls one of these and prints what it returns; `schedule.py`'s jobs call the same
-functions. Nothing here prints or exits. (So far: loading a valid register, the reports and the status overview.)
+functions. Nothing here prints or exits. (So far: validate, report, status and digest; update and add are
+edit.add_entry and edit.add_demand.)
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import MonitorError
@@ -15,6 +18,10 @@ from .model import Register
 
 class ReportsNotWritten(MonitorError):
     """The reports could not be written (a full disk, a link or a name too long, a folder we may not write)."""
+
+
+class DigestNotWritten(MonitorError):
+    """The digest's files could not be written (a pipe or a folder where a file goes, a folder we may not write)."""
 
 
 class NoSuchResolution(MonitorError):
@@ -77,3 +84,85 @@ def status(data_path: str | os.PathLike, *, resolution: str | None, today: dt.da
         raise NoSuchResolution(f"there is no resolution '{resolution}' — use one of: "
                                + ", ".join(r.id for r in register.resolutions))
     return render_status(register, resolution_id=resolution, today=today)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What `monitor validate` found: the problems in file order, and why the history could not be checked, if so."""
+
+    problems: list
+    unchecked: str | None = None
+
+    @property
+    def errors(self) -> int:
+        return max(sum(p.is_error for p in self.problems), getattr(self.problems, "errors", 0))
+
+    @property
+    def warnings(self) -> int:
+        return max(len(self.problems), getattr(self.problems, "total", 0)) - self.errors
+
+
+def validate(data_path: str | os.PathLike, *, today: dt.date | None, against: str | None = None,
+             staged: bool = False) -> Checked:
+    """`monitor validate`: every problem of the file (or of its staged version), and with `against` every past
+    status removed or rewritten since that git revision."""
+    from . import validate_file
+    from .guard import HistoryUnchecked, check_history_kept, validate_staged
+    from .problems import sort_problems
+
+    problems: list = []
+    try:
+        if staged:  # what `git commit` will record, not the working file
+            register, problems = validate_staged(data_path, today=today)
+        else:
+            register, problems = validate_file(data_path, today=today)
+        if against is not None and register is not None:
+            problems = sort_problems(problems + check_history_kept(data_path, against, staged=staged))
+    except HistoryUnchecked as exc:  # what was found so far, then why the rest cannot be checked
+        return Checked(problems, unchecked=str(exc))
+    return Checked(problems)
+
+
+@contextlib.contextmanager
+def _digest_files(out: str):
+    """The digest's files and state as plain messages: a pipe where a file goes, a folder we may not write."""
+    from .readfile import NotARegularFile
+
+    try:
+        yield
+    except NotARegularFile as exc:
+        raise DigestNotWritten(f"{exc.path}: {exc.strerror} — remove or rename it, or choose another folder with "
+                               "--out") from None
+    except OSError as exc:
+        raise DigestNotWritten(f"cannot write the digest to {out}/digests/: {exc.strerror or exc} — choose another "
+                               "folder with --out") from None
+
+
+def digest(data_path: str | os.PathLike, out: str, *, since: dt.date | None, send: bool, today: dt.date) -> str:
+    """`monitor digest`: what changed, saved in `out`/digests/ and with `send` emailed; the summary for the user."""
+    from .digest import run_digest
+    from .settings import load_settings
+
+    with _digest_files(out):
+        settings = load_settings(data_path)
+        register = load_valid(data_path, today=today)
+        return run_digest(register, settings, out_dir=out, since=since, send=send, today=today)
+
+
+def digest_status(data_path: str | os.PathLike, out: str) -> str:
+    """`monitor digest --status`: the last digests and what happened to each recipient."""
+    from .delivery_report import digest_status as describe
+    from .settings import load_settings
+
+    with _digest_files(out):
+        return describe(load_settings(data_path))
+
+
+def resend(data_path: str | os.PathLike, out: str, message_id: str, to: str | None) -> tuple[bool, str]:
+    """`monitor digest --resend`: (whether everyone asked for now has it, what happened in words)."""
+    from .delivery_report import resend as send_again
+    from .settings import load_settings
+
+    with _digest_files(out):
+        delivery, said = send_again(load_settings(data_path), message_id, to)
+    return not (delivery.waiting or delivery.failed or delivery.in_doubt), said
