@@ -117,11 +117,11 @@ def _edit(path, splice, today, summary: str) -> str:
 
 def _edit_locked(path: str, shown: str, splice, today, summary: str) -> None:
     """Read, splice, prove the result is the old file plus the intended change and valid, then write."""
-    from .load import FileProblem, parse_bytes, read_regular
+    from .load import FileProblem, parse_bytes, read_data
     from .store import FileChanged, ReplacedButUnchecked, replace_if_unchanged
 
     try:
-        data, info = read_regular(path)
+        data, info = read_data(path)
     except FileProblem as exc:
         raise DataError([problem(shown, 1, 1, exc.code, exc.message, hint_for(exc.code))]) from None
     try:

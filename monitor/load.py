@@ -24,7 +24,7 @@ from .chars import (
     visible,
 )
 from .memory import gc_paused
-from .problems import ERROR, Findings, Problem, hint_for, problem
+from .problems import Findings, Problem, hint_for, problem
 
 try:  # the C parser is 3-4x faster; the pure one gives the same events and marks
     from yaml import CSafeLoader as _Loader
@@ -80,7 +80,7 @@ def read_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES, sh
     """Read and parse a data file; never raises for a bad or missing file."""
     shown = shown_as or str(path)
     try:
-        data = read_bounded(path, max_bytes)
+        data, _ = read_data(path, max_bytes)
     except FileProblem as exc:
         return Loaded(shown, problems=[problem(shown, 1, 1, exc.code, exc.message)])
     return parse_bytes(data, shown, max_bytes=max_bytes)
@@ -94,13 +94,12 @@ class FileProblem(Exception):
         self.code, self.message = code, message
 
 
-def read_bounded(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of a regular file of at most `max_bytes`; FileProblem otherwise, at once (never blocks on a FIFO)."""
-    return read_regular(path, max_bytes)[0]
+def read_data(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, os.stat_result]:
+    """The bytes of a data file and its status when read (to notice another program's later save).
 
-
-def read_regular(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, os.stat_result]:
-    """`read_bounded`, with the file's status as it was when read (to notice a later change by another program)."""
+    readfile.read_with_status does the reading (a regular file only, never past the limit); its failures
+    become FileProblem with the code the user will see.
+    """
     from .readfile import NotARegularFile, TooLarge, read_with_status
 
     try:
@@ -143,11 +142,8 @@ def parse_text(text: str, path: str = "demands.yaml") -> Loaded:
             line_start = text.rfind("\n", counted, offset) + 1
         counted = offset
         column = offset - line_start + 1
-        if breaks.wants(line, column):
-            breaks.add(problem(path, line, column, "line-break-character", f"{describe_line_break(char)} is in "
-                                "the text here: YAML counts it as a new line, other programs do not"))
-        else:
-            breaks.count(ERROR)
+        breaks.report(path, line, column, "line-break-character", f"{describe_line_break(char)} is in the text "
+                      "here: YAML counts it as a new line, other programs do not")
     if breaks.total:  # the parser's lines would not be the lines that editors, git and `monitor update` count
         loaded.problems = breaks.result()
         return loaded
@@ -233,7 +229,7 @@ class _Builder:
             self.last_line = event.end_mark.line + 1
         elif value.endswith("\n\n"):  # a `|+` block keeps its trailing blank lines: they belong to it
             self.last_line = event.end_mark.line  # the end mark is on the line after them (0-based = 1-based - 1)
-        found = first_refused(value) if has_refused(value) else None
+        found = first_refused(value)
         if found:
             char = found[1]
             line, column = _pos(event.start_mark)

@@ -94,10 +94,13 @@ class Findings:
         heap = self._heap
         return len(heap) < self.limit or (line, column) < (-heap[0][0], -heap[0][1])
 
-    def count(self, severity: str) -> None:
-        """Count a problem that `wants` said would not be kept, without building it."""
-        self.total += 1
-        self.errors += severity == ERROR
+    def report(self, path: str, line: int, column: int, code: str, message: str, hint: str | None = None) -> None:
+        """Add a problem, or, when it would not be kept, only count it (without building it)."""
+        if self.wants(line, column):
+            self.add(problem(path, line, column, code, message, hint))
+        else:
+            self.total += 1
+            self.errors += severity_of(code) == ERROR
 
     def add(self, problem: Problem) -> None:
         if problem in self._kept:

@@ -15,7 +15,7 @@ from .fields import MAX_ID_LENGTH, is_id, is_web_address, parse_date
 from .load import Loaded, Pos, YList, YMap
 from .memory import gc_paused
 from .model import STATUS_NAMES, Demand, Entry, Register, Resolution, Status
-from .problems import Findings, ProblemList, problem, severity_of
+from .problems import Findings, ProblemList
 
 TOP_KEYS = fields.keys(fields.TOP)
 RESOLUTION_KEYS = fields.keys(fields.RESOLUTION)
@@ -64,10 +64,7 @@ class _Checker:
 
     # -- reporting ---------------------------------------------------------------------------------------------
     def add(self, at: Pos, code: str, message: str, hint: str | None = None) -> None:
-        if not self.found.wants(*at):
-            self.found.count(severity_of(code))
-            return
-        self.found.add(problem(self.path, at[0], at[1], code, message, hint))
+        self.found.report(self.path, at[0], at[1], code, message, hint)
 
     def wants(self, at: Pos) -> bool:
         """False once enough earlier problems are kept: skip the costly hint, count the problem."""
