@@ -227,8 +227,10 @@ class _Builder:
         value = event.value
         if event.style in _QUOTED:  # only a quoted value may go on at a shallower indent than its key
             self.last_line = event.end_mark.line + 1
-        elif value.endswith("\n\n"):  # a `|+` block keeps its trailing blank lines: they belong to it
-            self.last_line = event.end_mark.line  # the end mark is on the line after them (0-based = 1-based - 1)
+        elif value:  # a block: its lines start after the `|` or `>`; a literal's value has one line per line of
+            # the file, so its last line is exact even when it is blank or only spaces (folding only undercounts)
+            lines = value.count("\n") + (not value.endswith("\n"))
+            self.last_line = event.start_mark.line + 1 + lines
         found = first_refused(value)
         if found:
             char = found[1]

@@ -513,6 +513,11 @@ LAYOUTS = {
     "keep-block-then-a-blank-line": _register(
         _demand("d", "  - date: 2020-01-01\n    status: pending\n    note: |+\n      n\n\n"),
         _demand("e", "  - date: 2020-01-01\n    status: pending\n    note: n\n")),
+    # a `|` block whose last line holds only spaces, deeper than its indent: that line is part of the value, and
+    # the new entry went before it (found by test_update_of_a_valid_file_succeeds on a fresh clone)
+    "block-ending-in-a-line-of-spaces": _register(
+        _demand("d", "  - date: 2020-01-01\n    status: pending\n    note: |\n     n\n            \n\n\n#c\n\n"),
+        _demand("e", "  - date: 2020-01-01\n    status: pending\n    note: n\n")),
     # a block scalar ending the file without a final newline: appending after it gives it one (its value changes)
     "block-ends-the-file-without-newline": _register(
         _demand("d", "  - date: 2020-01-01\n    status: pending\n    note: >\n      n")),
