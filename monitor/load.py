@@ -231,6 +231,8 @@ class _Builder:
             # the file, so its last line is exact even when it is blank or only spaces (folding only undercounts)
             lines = value.count("\n") + (not value.endswith("\n"))
             self.last_line = event.start_mark.line + 1 + lines
+            if value.endswith("\n\n"):  # kept blank lines (`|+`, `>+`): the end mark is on the line after them
+                self.last_line = max(self.last_line, event.end_mark.line)
         found = first_refused(value)
         if found:
             char = found[1]

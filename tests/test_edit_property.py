@@ -518,6 +518,9 @@ LAYOUTS = {
     "block-ending-in-a-line-of-spaces": _register(
         _demand("d", "  - date: 2020-01-01\n    status: pending\n    note: |\n     n\n            \n\n\n#c\n\n"),
         _demand("e", "  - date: 2020-01-01\n    status: pending\n    note: n\n")),
+    # a folded `>+` block keeps its blank lines, and folding leaves fewer line breaks in the value than lines
+    "folded-keep-block-ends-the-demands": _register(
+        _demand("d", "  - date: 2020-01-01\n    status: pending\n    note: >+\n     a\n     b\n\n")),
     # a block scalar ending the file without a final newline: appending after it gives it one (its value changes)
     "block-ends-the-file-without-newline": _register(
         _demand("d", "  - date: 2020-01-01\n    status: pending\n    note: >\n      n")),
