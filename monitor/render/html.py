@@ -6,11 +6,19 @@ SVG charts are built here from escaped text. Nothing depends on the clock: `toda
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from ..fields import LOOKS, STATUS_SYMBOLS, is_web_address
 from ..model import Register, Status
 from . import TEMPLATES, duration, long_date, page_names, short_date
+
+if TYPE_CHECKING:
+    import jinja2
+    import pandas as pd
+    from markupsafe import Markup
+
+    from ..frames import Frames
 
 # Fill colours of the chart bars (the same hues as style.css); each status also gets its own pattern.
 BAR_COLOURS = {status.value: look.chart_fill for status, look in LOOKS.items()}
@@ -24,7 +32,7 @@ _PATTERNS = {
 
 
 @functools.lru_cache(maxsize=1)
-def environment():
+def environment() -> jinja2.Environment:
     """The Jinja2 environment: templates/ folder, autoescape on, undefined names are errors."""
     import jinja2
     from markupsafe import Markup
@@ -49,7 +57,7 @@ def _sha256(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
-def weblink(address, text=None):
+def weblink(address: object, text: object = None) -> Markup:
     """A link when `address` is an http(s) address; otherwise the text (or the address) as plain, escaped text."""
     from markupsafe import Markup, escape
 
@@ -63,7 +71,7 @@ def weblink(address, text=None):
     return Markup("<bdi>{}</bdi>").format(shown) if shown else escape(shown)
 
 
-def status_badge(value: str):
+def status_badge(value: str) -> Markup:
     """A status as symbol + word (+ colour): never colour alone."""
     from markupsafe import Markup
 
@@ -72,7 +80,7 @@ def status_badge(value: str):
         status.value, STATUS_SYMBOLS[status.value], status.label)
 
 
-def bar_chart(rows: list[tuple[str, dict[str, int]]], chart_id: str, title: str):
+def bar_chart(rows: list[tuple[str, dict[str, int]]], chart_id: str, title: str) -> Markup:
     """An inline SVG of horizontal stacked bars, one per (label, counts by status); numbers drawn on each segment."""
     from markupsafe import Markup, escape
 
@@ -98,8 +106,9 @@ def bar_chart(rows: list[tuple[str, dict[str, int]]], chart_id: str, title: str)
             if not n:
                 continue
             w = n / most * bar_w
+            tip = f"{escape(label)}: {n} {Status(status).label}"
             out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row_h}" fill="url(#{chart_id}-{status})" '
-                       f'stroke="#fff" stroke-width="1"><title>{escape(label)}: {n} {Status(status).label}</title></rect>')
+                       f'stroke="#fff" stroke-width="1"><title>{tip}</title></rect>')
             if w >= 9 * len(str(n)) + 6:
                 out.append(f'<text x="{x + w / 2:.1f}" y="{y + 16}" text-anchor="middle" font-weight="bold" '
                            f'fill="#1b1f24" stroke="#fff" stroke-width="3" paint-order="stroke">{n}</text>')
@@ -118,24 +127,24 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def records(frame) -> list[dict]:
+def records(frame: pd.DataFrame) -> list[dict]:
     """A frame's rows as plain dicts, with pandas' missing values as None (templates test them with `is none`)."""
     return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def _missing(value) -> bool:
+def _missing(value: object) -> bool:
     try:
         return bool(value != value) or value is None or str(value) == "<NA>"
     except (TypeError, ValueError):
         return False
 
 
-def render_pages(register: Register, frames) -> dict[str, str]:
+def render_pages(register: Register, frames: Frames) -> dict[str, str]:
     """Every page of the report: {'index.html': ..., '<resolution page>.html': ...}."""
     return dict(iter_pages(register, frames))
 
 
-def iter_pages(register: Register, frames):
+def iter_pages(register: Register, frames: Frames) -> Iterator[tuple[str, str]]:
     """(file name, page text) for every page, one at a time, so a caller can encode each and let the text go."""
     pages = page_names(r.id for r in register.resolutions)
     demands = records(frames.demands)
@@ -145,12 +154,12 @@ def iter_pages(register: Register, frames):
         yield pages[res.id], render_resolution_page(register, frames, res.id, pages, rows)
 
 
-def _counts(frames, resolution_id: str) -> dict[str, int]:
+def _counts(frames: Frames, resolution_id: str) -> dict[str, int]:
     row = frames.counts.loc[resolution_id]
     return {s.value: int(row[s.value]) for s in Status}
 
 
-def render_index(register: Register, frames, pages: dict[str, str], demands: list[dict] | None = None) -> str:
+def render_index(register: Register, frames: Frames, pages: dict[str, str], demands: list[dict] | None = None) -> str:
     """The page across all resolutions: charts, year by year, repeats, people, recent changes, every demand."""
     demand_pages = {d.id: pages[d.resolution] for d in register.demands}
     resolutions: list[dict] = [{"id": r.id, "title": r.title, "adopted": r.adopted, "page": pages[r.id],
@@ -175,7 +184,7 @@ def render_index(register: Register, frames, pages: dict[str, str], demands: lis
     return environment().get_template("index.html").render(context)
 
 
-def render_resolution_page(register: Register, frames, resolution_id: str, pages: dict[str, str],
+def render_resolution_page(register: Register, frames: Frames, resolution_id: str, pages: dict[str, str],
                            rows: dict[str, dict] | None = None) -> str:
     """One resolution's page: its identity and link, then each demand with its whole history, grouped by topic."""
     res = register.resolution(resolution_id)
