@@ -12,21 +12,27 @@ from pathlib import Path
 
 from .model import Register
 from .store import classify_write_error, publish_files
+from .view import View
 
 WORKBOOK = "demands.xlsx"
 
 
-def render_reports(register: Register, today: dt.date) -> dict[str, bytes]:
-    """Every report file as bytes, keyed by its file name: index.html, one page per resolution, demands.xlsx."""
+def render_reports(register: Register, today: dt.date | None = None, *, view: View | None = None) -> dict[str, bytes]:
+    """Every report file as bytes, keyed by its file name: index.html, one page per resolution, demands.xlsx.
+
+    `view` says what they show (as of which day, changes since when, the data's version); `today` alone is
+    View(as_of=today).
+    """
     from .frames import build_frames
     from .render.excel import render_workbook
     from .render.html import iter_pages
 
-    frames = build_frames(register, today)
+    view = _view(today, view)
+    frames = build_frames(register, view.as_of)
     # The workbook first and each page encoded as soon as it is rendered: at 10,000 demands the pages' text
     # (about 80 MB as str) no longer sits in memory beside the workbook being built.
     workbook = render_workbook(register, frames)
-    files = {name: text.encode("utf-8") for name, text in iter_pages(register, frames)}
+    files = {name: text.encode("utf-8") for name, text in iter_pages(register, frames, view)}
     files[WORKBOOK] = workbook
     for name in files:  # names made from data must stay plain names inside the output folder
         if Path(name).name != name or name.startswith("."):
@@ -34,13 +40,22 @@ def render_reports(register: Register, today: dt.date) -> dict[str, bytes]:
     return files
 
 
-def write_reports(register: Register, out_dir: str | os.PathLike, *, today: dt.date) -> list[Path]:
+def write_reports(register: Register, out_dir: str | os.PathLike, *, today: dt.date | None = None,
+                  view: View | None = None) -> list[Path]:
     """Render every report and publish them into `out_dir` together; returns the paths written.
 
     Raises store's DiskFull, NameTooLong or UnsafeTarget, or another OSError; the previous reports stay as they were.
     """
     try:
-        files = render_reports(register, today)
+        files = render_reports(register, view=_view(today, view))
     except OSError as exc:  # the workbook's sheets are streamed through temporary files
         raise classify_write_error(exc, exc.filename or tempfile.gettempdir()) from exc
     return publish_files(out_dir, files)
+
+
+def _view(today: dt.date | None, view: View | None) -> View:
+    if view is None:
+        if today is None:
+            raise TypeError("give the day the reports show: today= or view=")
+        return View(as_of=today)
+    return view

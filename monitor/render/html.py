@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ..fields import STATUS_SYMBOLS, is_web_address
 from ..frames import RECENT_DAYS
 from ..model import Register, Status
+from ..view import View, changes_since
 from . import TEMPLATES, duration, long_date, page_names, short_date
 from .charts import bar_chart, share_chart
 
@@ -89,19 +90,19 @@ def _missing(value: object) -> bool:
         return False
 
 
-def render_pages(register: Register, frames: Frames) -> dict[str, str]:
+def render_pages(register: Register, frames: Frames, view: View | None = None) -> dict[str, str]:
     """Every page of the report: {'index.html': ..., '<resolution page>.html': ...}."""
-    return dict(iter_pages(register, frames))
+    return dict(iter_pages(register, frames, view))
 
 
-def iter_pages(register: Register, frames: Frames) -> Iterator[tuple[str, str]]:
+def iter_pages(register: Register, frames: Frames, view: View | None = None) -> Iterator[tuple[str, str]]:
     """(file name, page text) for every page, one at a time, so a caller can encode each and let the text go."""
     pages = page_names(r.id for r in register.resolutions)
     demands = records(frames.demands)
-    yield "index.html", render_index(register, frames, pages, demands)
+    yield "index.html", render_index(register, frames, pages, demands, view=view)
     rows = {row["id"]: row for row in demands}
     for res in register.resolutions:
-        yield pages[res.id], render_resolution_page(register, frames, res.id, pages, rows)
+        yield pages[res.id], render_resolution_page(register, frames, res.id, pages, rows, view=view)
 
 
 def _counts(frames: Frames, resolution_id: str) -> dict[str, int]:
@@ -109,7 +110,8 @@ def _counts(frames: Frames, resolution_id: str) -> dict[str, int]:
     return {s.value: int(row[s.value]) for s in Status}
 
 
-def render_index(register: Register, frames: Frames, pages: dict[str, str], demands: list[dict] | None = None) -> str:
+def render_index(register: Register, frames: Frames, pages: dict[str, str], demands: list[dict] | None = None,
+                 *, view: View | None = None) -> str:
     """The page across all resolutions: charts, year by year, repeats, people, recent changes, every demand."""
     demand_pages = {d.id: pages[d.resolution] for d in register.demands}
     resolutions: list[dict] = [{"id": r.id, "title": r.title, "adopted": r.adopted, "page": pages[r.id],
@@ -131,7 +133,8 @@ def render_index(register: Register, frames: Frames, pages: dict[str, str], dema
                                 "Demands by status at the end of each year"),
         "share_chart": share_chart([(str(y["year"]), y["share"]) for y in years], "share-by-year",
                                    "Share of the demands made so far that were met or partly met, each year"),
-        "recent_days": RECENT_DAYS, "filters": _filters(register),
+        "recent_days": RECENT_DAYS, "filters": _filters(register), "view": view or View(frames.today),
+        "changes": changes_since(register, view.since, frames.today) if view and view.since else None,
     }
     return environment().get_template("index.html").render(context)
 
@@ -154,7 +157,7 @@ def _share_met(counts: pd.Series) -> float | None:
 
 
 def render_resolution_page(register: Register, frames: Frames, resolution_id: str, pages: dict[str, str],
-                           rows: dict[str, dict] | None = None) -> str:
+                           rows: dict[str, dict] | None = None, *, view: View | None = None) -> str:
     """One resolution's page: its identity and link, then each demand with its whole history, grouped by topic."""
     res = register.resolution(resolution_id)
     by_id = {d.id: d for d in register.demands}
@@ -179,7 +182,8 @@ def render_resolution_page(register: Register, frames: Frames, resolution_id: st
     topics = [(t, groups[t]) for t in order if t in groups]
     counts = _counts(frames, resolution_id)
     context = {
-        "today": frames.today, "resolution": res, "topics": topics, "counts": counts, "total": len(own),
+        "today": frames.today, "view": view or View(frames.today), "resolution": res, "topics": topics,
+        "counts": counts, "total": len(own),
         "open": int(frames.counts.loc[resolution_id, "open"]),
         "others": [{"id": r.id, "page": pages[r.id]} for r in register.resolutions if r.id != resolution_id],
         "chart": bar_chart([(res.id, counts)], f"res-{pages[res.id][:-5]}", f"Demands of {res.id} by current status"),

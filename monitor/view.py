@@ -1,0 +1,98 @@
+"""What a report shows: the register as it stood at the end of one day, what changed since another, and which
+version of the data it was made from.
+
+`as_of` cuts the register (entries after the day left out, resolutions adopted after it absent); `changes_since`
+lists each demand whose status moved between two days; `cite` names the data's version (its git commit, or its
+SHA-256 where there is no git) so that a printed report can be cited and made again. Pure functions over the
+model, except `cite`, which asks git.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Demand, Entry, Register, Status
+
+
+@dataclass(frozen=True)
+class View:
+    """The day a report shows, the day its changes count from, and the data's version."""
+
+    as_of: dt.date
+    since: dt.date | None = None
+    past: bool = False  # as_of is before the real today: the pages say "as it stood on"
+    source: str = ""    # e.g. "demands.yaml, commit 3f2a9c1 of 29 November 2026"
+
+
+@dataclass(frozen=True)
+class Change:
+    """A demand whose status moved between two days, with the entries that moved it (oldest first)."""
+
+    demand: Demand
+    before: Status | None  # None: the demand had not been made yet
+    after: Status
+    entries: tuple[Entry, ...]
+
+
+def register_as_of(register: Register, day: dt.date) -> Register:
+    """The register as it stood at the end of `day`: later entries left out, later resolutions and their demands
+    absent, `repeats` kept only towards demands still there."""
+    resolutions = tuple(r for r in register.resolutions if r.adopted <= day)
+    kept = {r.id for r in resolutions}
+    demands = []
+    for demand in register.demands:
+        history = tuple(e for e in demand.history if e.date <= day)
+        if demand.resolution in kept and history:
+            demands.append(demand if history == demand.history else dataclasses.replace(demand, history=history))
+    present = {d.id for d in demands}
+    demands = [d if all(r in present for r in d.repeats)
+               else dataclasses.replace(d, repeats=tuple(r for r in d.repeats if r in present)) for d in demands]
+    return dataclasses.replace(register, resolutions=resolutions, demands=tuple(demands))
+
+
+def changes_since(register: Register, since: dt.date, as_of: dt.date) -> list[Change]:
+    """Each demand whose status at the end of `as_of` differs from its status at the end of `since`, in file order.
+
+    A demand made after `since` counts as changed from "not yet made" only when it is no longer pending.
+    """
+    changes = []
+    for demand in register.demands:
+        before, after = demand.status_on(since), demand.status_on(as_of)
+        if after is None or before == after or (before is None and after is Status.PENDING):
+            continue
+        entries = tuple(e for e in demand.history if since < e.date <= as_of)
+        changes.append(Change(demand, before, after, entries))
+    return changes
+
+
+def cite(data_path: str | os.PathLike) -> str:
+    """The data's version in words: its last git commit (and whether the file has changed since), or, outside
+    git or for a file git does not track, the first 12 hex digits of its SHA-256."""
+    path = Path(data_path).resolve()
+    git = ["git", "-C", str(path.parent)]
+    try:
+        tracked = _git([*git, "ls-files", "--error-unmatch", "--", path.name])
+        if tracked is not None:
+            last = _git([*git, "log", "-1", "--format=%h %cs", "--", path.name])
+            changed = _git([*git, "status", "--porcelain", "--", path.name])
+            if last:
+                commit, day = last.split()
+                when = dt.date.fromisoformat(day)
+                words = f"{path.name}, commit {commit} of {when.day} {when:%B %Y}"
+                return words + (" with changes not yet committed" if changed else "")
+    except (OSError, ValueError):
+        pass  # no git on this machine, or an answer we do not understand: the fingerprint still identifies it
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return f"{path.name}, SHA-256 {digest}"
+
+
+def _git(command: list[str]) -> str | None:
+    """git's output, stripped; None when git says no (not a repository, a file it does not track)."""
+    done = subprocess.run(command, capture_output=True, text=True, timeout=30,
+                          env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
+    return done.stdout.strip() if done.returncode == 0 else None
