@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--file", metavar="PATH", default=None,
                         help="the data file (default: $MONITOR_FILE, else demands.yaml in this folder)")
     parser.add_argument("--today", metavar="YYYY-MM-DD", type=_date_arg, default=None,
-                        help="treat this date as today (for reproducible reports); default: the real date")
+                        help="treat this date as today (for reproducible reports); default: the date in the settings' time zone")
     parser.add_argument("--debug", action="store_true", help="show a traceback on an internal error")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -197,10 +197,10 @@ def _date_arg(value: str) -> dt.date:
 # -- the commands ------------------------------------------------------------------------------------------------
 
 def cmd_validate(args) -> int:
-    from .commands import validate
+    from .commands import as_of, validate
 
-    checked = validate(data_path(args), today=args.today, against=args.against or ("HEAD" if args.staged else None),
-                       staged=args.staged)
+    against = args.against or ("HEAD" if args.staged else None)
+    checked = validate(data_path(args), today=as_of(data_path(args), args.today), against=against, staged=args.staged)
     print_problems(checked.problems, sys.stdout)
     if checked.unchecked:
         print(f"monitor: {checked.unchecked}", file=sys.stderr)
@@ -221,17 +221,18 @@ def cmd_schema(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .commands import report
+    from .commands import as_of, report
 
-    written = report(data_path(args), args.out, today=args.today or dt.date.today())
+    written = report(data_path(args), args.out, today=as_of(data_path(args), args.today))
     print(f"wrote {len(written)} files to {args.out}/: " + ", ".join(p.name for p in written))
     return 0
 
 
 def cmd_status(args) -> int:
-    from .commands import status
+    from .commands import as_of, status
 
-    sys.stdout.write(status(data_path(args), resolution=args.resolution, today=args.today or dt.date.today()))
+    sys.stdout.write(status(data_path(args), resolution=args.resolution,
+                            today=as_of(data_path(args), args.today)))
     return 0
 
 
@@ -251,12 +252,14 @@ def cmd_add(args) -> int:
 
 
 def _run_edit(args, edit) -> int:
+    from .commands import as_of
     from .errors import FileLocked
     from .problems import DataError
 
     path = data_path(args)
+    today = as_of(path, args.today)
     try:
-        message = edit(path, args.today or dt.date.today())
+        message = edit(path, today)
     except DataError as exc:
         print_problems(exc.problems, sys.stderr)
         print(f"{path}: nothing was written", file=sys.stderr)
@@ -270,13 +273,13 @@ def _run_edit(args, edit) -> int:
 
 
 def cmd_digest(args) -> int:
-    from .commands import digest, digest_status, resend
+    from .commands import as_of, digest, digest_status, resend
 
     if args.to and not args.resend:
         raise UsageError("--to goes with --resend ID — for example: monitor digest --resend 1a2b3c4d --to a@example.org")
     if (args.status or args.resend) and (args.send or args.since):
         raise UsageError("--status and --resend work on digests already made — leave out --send and --since")
-    today = args.today or dt.date.today()
+    today = as_of(data_path(args), args.today)
     if args.since and args.since > today:
         raise UsageError(f"--since {args.since} is in the future (today is {today}) — give a past date")
     if args.status:

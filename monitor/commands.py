@@ -30,6 +30,13 @@ class NoSuchResolution(MonitorError):
     exit_code = 2
 
 
+def as_of(data_path: str | os.PathLike, given: dt.date | None, *, now: dt.datetime | None = None) -> dt.date:
+    """The day a command works as of: `--today` when given, else today in the settings' time zone (settings.today)."""
+    from .settings import timezone_of, today
+
+    return given or today(timezone_of(data_path), now=now)
+
+
 def load_valid(data_path: str | os.PathLike, *, today: dt.date | None, compact: bool = True) -> Register:
     """The register in the data file; DataError with every problem when it is not valid.
 

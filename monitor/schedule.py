@@ -236,19 +236,18 @@ def _one_line(what: str):
 @_one_line("weekly digest")
 def weekly_digest_job(data_path: str, out_dir: str) -> None:
     """Send the weekly digest, then refresh the reports."""
-    from zoneinfo import ZoneInfo
-
     from .digest import DigestNotSent, run_digest
     from .mail import MailError
     from .outbox import DeliveryError
     from .settings import SettingsError, load_settings
+    from .settings import today as today_in
 
     try:
         settings = load_settings(data_path)
     except SettingsError as exc:
         log.error("weekly digest not made: %s", exc)
         return
-    today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
+    today = today_in(settings.timezone)
     register = _load(data_path, today)
     if register is None:
         log.error("weekly digest not made: %s is not valid (run 'monitor validate')", data_path)
@@ -263,9 +262,8 @@ def weekly_digest_job(data_path: str, out_dir: str) -> None:
 @_one_line("report refresh")
 def refresh_on_change_job(data_path: str, out_dir: str) -> None:
     """Refresh the reports when the data file's content changed since the last look (kept in the state folder)."""
-    from zoneinfo import ZoneInfo
-
     from .settings import SettingsError, load_settings
+    from .settings import today as today_in
     from .store import write_atomic
 
     try:
@@ -292,7 +290,7 @@ def refresh_on_change_job(data_path: str, out_dir: str) -> None:
     now = {"path": str(path), "mtime_ns": stat.st_mtime_ns, "size": stat.st_size, "fingerprint": fingerprint}
     # "sha256": the key's name before issue 12, in a state folder written by an older version
     if seen.get("path") != str(path) or seen.get("fingerprint", seen.get("sha256")) != fingerprint:
-        today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
+        today = today_in(settings.timezone)
         register = _load(data_path, today)
         if register is None:
             log.warning("%s changed but is not valid (run 'monitor validate'); reports left as they were", path)

@@ -9,9 +9,11 @@ import datetime as dt
 import difflib
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 
 from .errors import MonitorError
 
@@ -179,7 +181,36 @@ PARSERS = {
 ENV_ONLY = {"smtp_password"}
 
 
-def load_settings(data_path, environ=None) -> Settings:
+def today(timezone: str, *, now: dt.datetime | None = None) -> dt.date:
+    """'Today' for every command and job, and the 'as of' day of reports: the date in the settings' time zone.
+
+    `now` (aware) stands for the clock, so that a test can fix it; `--today` overrides the result, not this.
+    """
+    from zoneinfo import ZoneInfo
+
+    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(ZoneInfo(timezone)).date()
+
+
+def timezone_of(data_path: str | os.PathLike, environ: Mapping[str, str] | None = None) -> str:
+    """The time zone the settings give (MONITOR_TIMEZONE, else monitor.toml's `timezone`, else the default).
+
+    Only what "today" needs is checked here: a wrong mail setting does not stop `monitor report`; a monitor.toml
+    that cannot be read, or a time zone that does not exist, does (SettingsError), since the date depends on it.
+    """
+    environ = os.environ if environ is None else environ
+    toml_path = Path(data_path).resolve().parent / TOML_NAME
+    value: Any
+    if environ.get("MONITOR_TIMEZONE", "").strip():
+        value, where = environ["MONITOR_TIMEZONE"], "environment variable MONITOR_TIMEZONE"
+    else:
+        value, where = _parse_toml(toml_path).get("timezone"), f"{toml_path}: timezone"
+    if value is None:
+        return Settings.timezone
+    check_text(value, where)
+    return _timezone(value, where)
+
+
+def load_settings(data_path: str | os.PathLike, environ: Mapping[str, str] | None = None) -> Settings:
     """The settings for the data file at `data_path`: its monitor.toml, overridden by MONITOR_* variables."""
     environ = os.environ if environ is None else environ
     data_path = Path(data_path)
@@ -209,7 +240,23 @@ def load_settings(data_path, environ=None) -> Settings:
 
 
 def _read_toml(path: Path) -> dict:
-    """The settings in monitor.toml (flat `key = value` lines), or {} when there is none."""
+    """The settings in monitor.toml (flat `key = value` lines), or {} when there is none; every key checked."""
+    values = _parse_toml(path)
+    for key, value in values.items():
+        if key in ENV_ONLY:
+            raise SettingsError(f"{path}: {key} must not be kept in a file — remove that line and set "
+                                f"MONITOR_{key.upper()} in the environment instead")
+        if key not in PARSERS:
+            close = difflib.get_close_matches(key, list(PARSERS), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "known settings: " + ", ".join(PARSERS)
+            raise SettingsError(f"{path}: unknown setting '{key}' — {hint}")
+        if isinstance(value, (dict, dt.date, dt.time, dt.datetime)):
+            raise SettingsError(f"{path}: {key}: write a plain value, for example {key} = \"...\"")
+    return values
+
+
+def _parse_toml(path: Path) -> dict[str, Any]:
+    """monitor.toml read as TOML, or {} when there is none; SettingsError when it cannot be read or parsed."""
     import tomllib
 
     from .readfile import NotARegularFile, read_regular
@@ -229,14 +276,4 @@ def _read_toml(path: Path) -> dict:
         raise SettingsError(f"{path}: is not UTF-8 text — save it as UTF-8 in your editor") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: {exc} — write one setting per line as key = \"value\"") from None
-    for key, value in values.items():
-        if key in ENV_ONLY:
-            raise SettingsError(f"{path}: {key} must not be kept in a file — remove that line and set "
-                                f"MONITOR_{key.upper()} in the environment instead")
-        if key not in PARSERS:
-            close = difflib.get_close_matches(key, list(PARSERS), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "known settings: " + ", ".join(PARSERS)
-            raise SettingsError(f"{path}: unknown setting '{key}' — {hint}")
-        if isinstance(value, (dict, dt.date, dt.time, dt.datetime)):
-            raise SettingsError(f"{path}: {key}: write a plain value, for example {key} = \"...\"")
     return values
