@@ -13,13 +13,14 @@ import json
 import time
 from pathlib import Path
 
-from .changes import Baseline, Digest, Snapshot, compare_with_last, snapshot_of
+from .changes import Digest, compare_with_last, snapshot_of
 from .delivery import Delivery, deliver, sending_state
 from .delivery_report import delivery_text
 from .errors import MonitorError
 from .model import Register
 from .outbox import DigestState, short_id
 from .readfile import check_regular, read_regular
+from .snapshot import Baseline, Snapshot
 from .store import publish_files
 
 

@@ -11,8 +11,8 @@ import sqlite3
 from pathlib import Path
 from typing import Literal
 
-from .changes import Baseline, Snapshot
 from .errors import MonitorError
+from .snapshot import Baseline, Snapshot
 
 RecipientState = Literal["sending", "sent", "in-doubt", "failed", "deferred"]
 APPLICATION_ID = 0x6D6F6E69  # "moni": marks the SQLite file as ours (PRAGMA application_id)
