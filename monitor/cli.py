@@ -1,7 +1,7 @@
 """The command line: arguments -> one library call -> output and exit code (0 ok, 1 invalid data, 2 usage).
 
 Each `cmd_*` function parses nothing and decides nothing: it calls the library and turns its result or its
-DataError into lines for the user. Only this module (and schedule.py) prints.
+DataError into lines for the user. Only this module (through terminal.py) and schedule.py print.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import traceback
 
 from . import __version__
 from .errors import MonitorError
+from .terminal import VisibleText, print_problems
 
 EXAMPLES = {
     "validate": "monitor validate\n  monitor validate --against HEAD\n  monitor validate --staged\n"
@@ -34,25 +35,6 @@ class UsageError(MonitorError):
     """A wrong argument that argparse cannot see (a bad date, say): exit 2."""
 
     exit_code = 2
-
-
-class VisibleText:
-    """A terminal stream that shows control characters as `\\x1b` instead of passing them to the terminal.
-
-    Everything `monitor` prints goes through it (messages quote the user's values, argparse quotes the command
-    line): an escape sequence in a value could otherwise retitle the window or write to the clipboard.
-    """
-
-    def __init__(self, stream):
-        self.stream = stream
-
-    def write(self, text: str) -> int:
-        from .chars import visible
-
-        return self.stream.write(visible(text, keep_newlines=True))
-
-    def __getattr__(self, name):  # flush, fileno, isatty, encoding...: those of the real stream
-        return getattr(self.stream, name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -170,19 +152,6 @@ def _add_demand_options(sub: argparse.ArgumentParser) -> None:
 def data_path(args) -> str:
     """The data file: --file, else $MONITOR_FILE, else demands.yaml here."""
     return args.file or os.environ.get("MONITOR_FILE") or "demands.yaml"
-
-
-MAX_SHOWN = 200  # problems printed by one command: a file of errors is fixed from the top, not read in full
-
-
-def print_problems(problems, stream) -> None:
-    """The first MAX_SHOWN problems, one per line, then how many more there are."""
-    for problem in problems[:MAX_SHOWN]:
-        print(problem, file=stream)
-    more = max(getattr(problems, "total", len(problems)), len(problems)) - min(len(problems), MAX_SHOWN)
-    if more > 0:
-        print(f"... and {more:,} more problem{'s' if more != 1 else ''} — fix the ones above first, "
-              "then run monitor validate again", file=stream)
 
 
 def _date_arg(value: str) -> dt.date:
