@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import sys
 import traceback
+from collections.abc import Callable
 
 from . import __version__
 from .errors import MonitorError
@@ -29,6 +30,9 @@ EXAMPLES = {
               "  monitor digest --resend 1a2b3c4d --to someone@example.org",
     "schedule": "monitor schedule\n  monitor schedule --list",
 }
+
+
+Handler = Callable[[argparse.Namespace], int]  # a command: its parsed arguments in, the exit code out
 
 
 class UsageError(MonitorError):
@@ -70,7 +74,8 @@ def _run(argv: list[str] | None) -> int:
             traceback.print_exc()
         else:
             print(f"monitor: internal error: {exc.__class__.__name__}: {exc}\n"
-                  "Please report this with the command you ran; run it again with --debug for details.", file=sys.stderr)
+                  "Please report this with the command you ran; run it again with --debug for details.",
+                  file=sys.stderr)
         return 1
 
 
@@ -83,11 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--file", metavar="PATH", default=None,
                         help="the data file (default: $MONITOR_FILE, else demands.yaml in this folder)")
     parser.add_argument("--today", metavar="YYYY-MM-DD", type=_date_arg, default=None,
-                        help="treat this date as today (for reproducible reports); default: the date in the settings' time zone")
+                        help="treat this date as today (for reproducible reports); default: the date in the "
+                             "settings' time zone")
     parser.add_argument("--debug", action="store_true", help="show a traceback on an internal error")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text,
                                   epilog=f"example:\n  {EXAMPLES[name]}",
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -149,7 +155,7 @@ def _add_demand_options(sub: argparse.ArgumentParser) -> None:
                              metavar="URL" if field.kind == "url" else None)
 
 
-def data_path(args) -> str:
+def data_path(args: argparse.Namespace) -> str:
     """The data file: --file, else $MONITOR_FILE, else demands.yaml here."""
     return args.file or os.environ.get("MONITOR_FILE") or "demands.yaml"
 
@@ -165,7 +171,7 @@ def _date_arg(value: str) -> dt.date:
 
 # -- the commands ------------------------------------------------------------------------------------------------
 
-def cmd_validate(args) -> int:
+def cmd_validate(args: argparse.Namespace) -> int:
     from .commands import as_of, validate
 
     against = args.against or ("HEAD" if args.staged else None)
@@ -182,14 +188,14 @@ def cmd_validate(args) -> int:
     return 0
 
 
-def cmd_schema(args) -> int:
+def cmd_schema(args: argparse.Namespace) -> int:
     from .schema import schema_json
 
     sys.stdout.write(schema_json())
     return 0
 
 
-def cmd_report(args) -> int:
+def cmd_report(args: argparse.Namespace) -> int:
     from .commands import as_of, report
 
     written = report(data_path(args), args.out, today=as_of(data_path(args), args.today))
@@ -197,7 +203,7 @@ def cmd_report(args) -> int:
     return 0
 
 
-def cmd_status(args) -> int:
+def cmd_status(args: argparse.Namespace) -> int:
     from .commands import as_of, status
 
     sys.stdout.write(status(data_path(args), resolution=args.resolution,
@@ -205,14 +211,14 @@ def cmd_status(args) -> int:
     return 0
 
 
-def cmd_update(args) -> int:
+def cmd_update(args: argparse.Namespace) -> int:
     from .edit import add_entry
 
     return _run_edit(args, lambda path, today: add_entry(
         path, args.id, status=args.status, date=args.date or today, note=args.note, sources=args.source, today=today))
 
 
-def cmd_add(args) -> int:
+def cmd_add(args: argparse.Namespace) -> int:
     from .edit import add_demand
     from .fields import DEMAND
 
@@ -220,7 +226,7 @@ def cmd_add(args) -> int:
     return _run_edit(args, lambda path, today: add_demand(path, fields, today=today))
 
 
-def _run_edit(args, edit) -> int:
+def _run_edit(args: argparse.Namespace, edit: Callable[[str, dt.date], str]) -> int:
     from .commands import as_of
     from .errors import FileLocked
     from .problems import DataError
@@ -241,11 +247,12 @@ def _run_edit(args, edit) -> int:
     return 0
 
 
-def cmd_digest(args) -> int:
+def cmd_digest(args: argparse.Namespace) -> int:
     from .commands import as_of, digest, digest_status, resend
 
     if args.to and not args.resend:
-        raise UsageError("--to goes with --resend ID — for example: monitor digest --resend 1a2b3c4d --to a@example.org")
+        raise UsageError("--to goes with --resend ID — for example: monitor digest --resend 1a2b3c4d "
+                         "--to a@example.org")
     if (args.status or args.resend) and (args.send or args.since):
         raise UsageError("--status and --resend work on digests already made — leave out --send and --since")
     today = as_of(data_path(args), args.today)
@@ -262,7 +269,7 @@ def cmd_digest(args) -> int:
     return 0
 
 
-def cmd_schedule(args) -> int:
+def cmd_schedule(args: argparse.Namespace) -> int:
     from .schedule import list_jobs, run_forever
     from .settings import load_settings
 

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 JOB_TABLE = "monitor_jobs"
 
 
-def store_error(settings, exc) -> MonitorError:
+def store_error(settings: Settings, exc: Exception) -> MonitorError:
     """The job store cannot be opened: which setting to check, and the driver PostgreSQL needs."""
     from .settings import SettingsError
 
@@ -77,7 +78,7 @@ class AlreadyRunning(MonitorError):
 
 
 @contextlib.contextmanager
-def only_scheduler(settings):
+def only_scheduler(settings: Settings) -> Iterator[None]:
     """Hold the job store for this process alone while the block runs; AlreadyRunning when another one holds it.
 
     SQLite: a lock file beside the job store, with the holder's process id and host in a file beside it.
@@ -129,7 +130,7 @@ def _sqlite_owner(store: Path, me: str, where: str):
 
 
 @contextlib.contextmanager
-def _postgres_owner(settings, me: str):
+def _postgres_owner(settings: Settings, me: str):
     from sqlalchemy import create_engine, text
 
     key = int.from_bytes(hashlib.sha256(JOB_TABLE.encode()).digest()[:8], "big", signed=True)

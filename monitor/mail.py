@@ -14,13 +14,17 @@ import re
 import smtplib
 import ssl
 import time
+from collections.abc import Callable, Iterable
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .errors import MonitorError
 from .smtp import Client, Clock, SSLClient, TimedSSLSocket, describe_failure, reply_text
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +65,7 @@ def new_message_id(sender: str, key: str | None = None) -> str:
     return f"<digest.{key}@{domain}>"
 
 
-def build_message(*, subject: str, text: str, html: str, sender: str, recipients, message_id: str,
+def build_message(*, subject: str, text: str, html: str, sender: str, recipients: Iterable[str], message_id: str,
                   date: dt.datetime | None = None) -> EmailMessage:
     """A multipart/alternative message: the plain text first, the HTML second (clients show the last they can)."""
     msg = EmailMessage()
@@ -79,7 +83,8 @@ def build_message(*, subject: str, text: str, html: str, sender: str, recipients
 class Mailer:
     """One SMTP connection, opened on first use and reopened after a failure; use as a context manager."""
 
-    def __init__(self, settings, *, attempts: int = ATTEMPTS, pause: float = FIRST_PAUSE_SECONDS, sleep=time.sleep):
+    def __init__(self, settings: Settings, *, attempts: int = ATTEMPTS, pause: float = FIRST_PAUSE_SECONDS,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings, self.attempts, self.pause, self.sleep = settings, attempts, pause, sleep
         self._smtp: smtplib.SMTP | None = None
         self._clock = Clock(float(settings.smtp_timeout))
@@ -87,7 +92,7 @@ class Mailer:
     def __enter__(self) -> "Mailer":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -104,7 +109,8 @@ class Mailer:
             self._smtp.close()
             self._smtp = None
 
-    def send(self, message: bytes | EmailMessage, recipient: str, *, before_data=None, not_sent=None) -> None:
+    def send(self, message: bytes | EmailMessage, recipient: str, *, before_data: Callable[[], object] | None = None,
+             not_sent: Callable[[], object] | None = None) -> None:
         """Hand `message` to the server for one recipient, retrying passing failures; MailError if it cannot.
 
         `before_data()` is called once the server has said "go ahead" (354), just before the message itself goes
@@ -149,7 +155,8 @@ class Mailer:
             self.sleep(pause)
             pause *= 3
 
-    def _transaction(self, smtp, sender: str, address: str, message: bytes, recipient: str, before_data) -> None:
+    def _transaction(self, smtp: smtplib.SMTP, sender: str, address: str, message: bytes, recipient: str,
+                     before_data: Callable[[], object]) -> None:
         """MAIL, RCPT, DATA and the message: smtplib.sendmail in steps, so that we know where a failure happened."""
         code, reply = smtp.mail(sender)
         if code != 250:
@@ -218,7 +225,7 @@ class Mailer:
         return smtp
 
 
-def _refusal(code: int, reply, what: str, recipient: str | None, permanent: MailErrorKind = "refused",
+def _refusal(code: int, reply: bytes | str, what: str, recipient: str | None, permanent: MailErrorKind = "refused",
              passing: MailErrorKind = "deferred") -> MailError:
     """A reply that is not the one expected: 4xx passes (try again later), 5xx does not."""
     if 400 <= code < 500:

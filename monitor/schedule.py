@@ -9,17 +9,25 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from .jobstore import make_scheduler, only_scheduler, store_error
 
 if TYPE_CHECKING:
+    from apscheduler.job import Job
+    from apscheduler.schedulers.base import BaseScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
     from .model import Register
     from .settings import Settings
+
+PathText = str | os.PathLike[str]
 
 log = logging.getLogger("monitor.schedule")
 
@@ -29,7 +37,7 @@ DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thur
              "sat": "Saturday", "sun": "Sunday"}
 
 
-def digest_trigger(settings):
+def digest_trigger(settings: Settings) -> CronTrigger:
     """The weekly cron trigger: digest_day at digest_hour:digest_minute in the settings' time zone (DST-aware)."""
     from apscheduler.triggers.cron import CronTrigger
 
@@ -37,7 +45,7 @@ def digest_trigger(settings):
                        timezone=settings.timezone)
 
 
-def job_specs(settings, data_path, out_dir) -> list[dict]:
+def job_specs(settings: Settings, data_path: PathText, out_dir: PathText) -> list[dict[str, Any]]:
     """add_job() arguments for every job; functions by import path, arguments as absolute path strings."""
     from apscheduler.triggers.interval import IntervalTrigger
 
@@ -57,7 +65,7 @@ def job_specs(settings, data_path, out_dir) -> list[dict]:
     ]
 
 
-def start(scheduler, settings, data_path, out_dir) -> None:
+def start(scheduler: BaseScheduler, settings: Settings, data_path: PathText, out_dir: PathText) -> None:
     """Start with the stored jobs; add or replace only the jobs whose definition changed (keeps missed runs)."""
     try:
         scheduler.start(paused=True)
@@ -77,7 +85,7 @@ def start(scheduler, settings, data_path, out_dir) -> None:
     scheduler.resume()
 
 
-def _same(job, spec) -> bool:
+def _same(job: Job, spec: dict[str, Any]) -> bool:
     zone = str(getattr(job.trigger, "timezone", ""))
     return (job.func_ref == spec["func"] and list(job.args) == spec["args"] and job.name == spec["name"]
             and str(job.trigger) == str(spec["trigger"]) and zone == str(getattr(spec["trigger"], "timezone", ""))
@@ -85,16 +93,14 @@ def _same(job, spec) -> bool:
             and job.max_instances == spec["max_instances"])
 
 
-def run_forever(settings, data_path, out_dir) -> int:
+def run_forever(settings: Settings, data_path: PathText, out_dir: PathText) -> int:
     """Run the jobs until Ctrl-C or SIGTERM, then stop cleanly (waiting for a running job); returns 0."""
-    import logging as _logging
     import sys
 
-    _logging.basicConfig(level=_logging.INFO, stream=sys.stderr,
-                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stop = threading.Event()
 
-    def on_signal(signum, _frame):
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("received %s: stopping after the running job, if any", signal.Signals(signum).name)
         stop.set()
 
@@ -118,7 +124,7 @@ def run_forever(settings, data_path, out_dir) -> int:
     return 0
 
 
-def list_jobs(settings, data_path, out_dir) -> str:
+def list_jobs(settings: Settings, data_path: PathText, out_dir: PathText) -> str:
     """The jobs as stored, each with its next run in the settings' time zone, as lines for the terminal."""
     scheduler = make_scheduler(settings)
     try:
@@ -148,7 +154,7 @@ def list_jobs(settings, data_path, out_dir) -> str:
         scheduler.shutdown(wait=False)
 
 
-def _describe(spec, settings) -> str:
+def _describe(spec: dict[str, Any], settings: Settings) -> str:
     if spec["id"] == DIGEST_JOB:
         return (f"digest every {DAY_NAMES[settings.digest_day]} at "
                 f"{settings.digest_hour:02d}:{settings.digest_minute:02d}")

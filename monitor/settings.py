@@ -9,7 +9,7 @@ import datetime as dt
 import difflib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
@@ -23,7 +23,7 @@ DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def state_folder_error(folder, reason: str | OSError) -> "SettingsError":
+def state_folder_error(folder: Path | str, reason: str | OSError) -> "SettingsError":
     """The one message for a state folder that cannot be created or written (reason: words, or the OSError)."""
     if isinstance(reason, OSError):
         name = f": {Path(reason.filename).name}" if reason.filename else ""
@@ -72,7 +72,7 @@ class Settings:
                                 "environment (it is never read from monitor.toml)")
 
 
-def check_text(value, where: str) -> None:
+def check_text(value: Any, where: str) -> None:
     """Raise SettingsError when a text value (or one inside a list) holds a control character or cannot be encoded.
 
     The one rule for text (chars.py), and a line break too: CR/LF in an address would inject mail headers.
@@ -86,19 +86,23 @@ def check_text(value, where: str) -> None:
         if found and "\ud800" <= found[1] <= "\udfff":
             raise SettingsError(f"{where}: is not valid UTF-8 text — set it again, typing the value")
         if found:
-            raise SettingsError(f"{where}: contains {describe(found[1])} at position {found[0] + 1} — remove it (a line break or "
-                                "an invisible character pasted by mistake); write the value on one line")
+            raise SettingsError(f"{where}: contains {describe(found[1])} at position {found[0] + 1} — remove it "
+                                "(a line break or an invisible character pasted by mistake); write the value on one "
+                                "line")
 
 
-# key -> (parser, default); the parser gets the raw value and where it came from, and returns the clean value.
-def _text(value, where):
+# key -> parser; the parser gets the raw value and where it came from, and returns the clean value.
+Parser = Callable[[Any, str], Any]
+
+
+def _text(value: Any, where: str) -> str:
     if not isinstance(value, str):
         raise SettingsError(f"{where}: write text in quotes, for example \"smtp.example.org\"")
     return value.strip()
 
 
-def _int(low: int, high: int, example: int):
-    def parse(value, where):
+def _int(low: int, high: int, example: int) -> Parser:
+    def parse(value: Any, where: str) -> int:
         if isinstance(value, str):
             value = value.strip()
             # ASCII digits only, and few of them: int() also takes '١٢', '1_000' and fails on 5,000 digits
@@ -113,8 +117,8 @@ def _int(low: int, high: int, example: int):
     return parse
 
 
-def _choice(options: tuple[str, ...]):
-    def parse(value, where):
+def _choice(options: tuple[str, ...]) -> Parser:
+    def parse(value: Any, where: str) -> str:
         text = _text(value, where).lower()
         if text not in options:
             raise SettingsError(f"{where}: '{value}' is not allowed — write one of: {', '.join(options)}")
@@ -122,7 +126,7 @@ def _choice(options: tuple[str, ...]):
     return parse
 
 
-def _address(value, where):
+def _address(value: Any, where: str) -> str:
     text = _text(value, where)
     name, addr = parseaddr(text)
     if not addr or "@" not in addr or " " in addr:
@@ -136,7 +140,7 @@ def check_address(value: str, where: str) -> str:
     return _address(value, where)
 
 
-def _addresses(value, where):
+def _addresses(value: Any, where: str) -> tuple[str, ...]:
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list):
         raise SettingsError(f"{where}: write a list of addresses, e.g. [\"a@example.org\", \"b@example.org\"]")
@@ -152,7 +156,7 @@ def _addresses(value, where):
     return clean
 
 
-def _timezone(value, where):
+def _timezone(value: Any, where: str) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     text = _text(value, where)
@@ -163,7 +167,7 @@ def _timezone(value, where):
     return text
 
 
-def _jobstore(value, where):
+def _jobstore(value: Any, where: str) -> str:
     text = _text(value, where)
     if "://" not in text:
         raise SettingsError(f"{where}: '{text}' is not a database address — write one like "
@@ -171,7 +175,7 @@ def _jobstore(value, where):
     return text
 
 
-PARSERS = {
+PARSERS: dict[str, Parser] = {
     "smtp_host": _text, "smtp_port": _int(1, 65535, 587), "smtp_user": _text, "smtp_tls": _choice(TLS_MODES),
     "smtp_timeout": _int(1, 600, 60), "mail_from": _address, "mail_to": _addresses, "state": _text,
     "jobstore": _jobstore, "digest_day": _choice(DAYS), "digest_hour": _int(0, 23, 8),
