@@ -78,6 +78,7 @@ SHIPPED_IDS = [
     "human-rights-priority-2022",
     "invite-un-osce-experts-2022",
     "eeas-visits-2022",
+    "living-standards-reforms-2022",
 ]
 
 # Named in the Greens/EFA motion of 7 March 2012 only; not confirmed in the adopted 2012 text.
