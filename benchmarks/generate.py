@@ -182,12 +182,7 @@ def _demand(w, rng: random.Random, res: dict, serial: int, earlier: list[str]) -
     same_country = earlier[-300:]  # the same country's earlier demands, most recent first in mind
     if same_country and rng.random() < 0.2:
         links = rng.sample(same_country, min(len(same_country), rng.randint(1, 2)))
-        if rng.random() < 0.5:
-            w(f"    repeats: [{', '.join(links)}]")
-        else:
-            w("    repeats:")
-            for link in links:
-                w(f"      - {link}")
+        _listing(w, "    repeats", links, flow=rng.random() < 0.5)
     elif rng.random() < 0.05:
         w("    repeats: []")
     _history(w, rng, res["adopted"])
@@ -214,12 +209,18 @@ def _history(w, rng: random.Random, adopted: dt.date) -> None:
         if status != "pending" and rng.random() > 0.005:  # a few have no source: a warning, not an error
             n = rng.randint(1000, 999999)
             links = [rng.choice(SOURCES).format(n=n + i, y=day.year) for i in range(rng.choice((1, 1, 1, 2)))]
-            if rng.random() < 0.3:
-                w(f"        sources: [{', '.join(links)}]")
-            else:
-                w("        sources:")
-                for link in links:
-                    w(f"          - {link}")
+            _listing(w, "        sources", links, flow=rng.random() < 0.3)
+
+
+def _listing(w, key: str, items: list[str], *, flow: bool) -> None:
+    """`key: [a, b]` on one line, or `key:` with one `- item` line each (both shapes occur in real files)."""
+    if flow:
+        w(f"{key}: [{', '.join(items)}]")
+    else:
+        w(f"{key}:")
+        indent = " " * (len(key) - len(key.lstrip()) + 2)
+        for item in items:
+            w(f"{indent}- {item}")
 
 
 def _text(rng: random.Random, person: str | None, country: str) -> str:

@@ -98,26 +98,25 @@ def measure_frames(path, out):
     return _with_validation(path, lambda: build_frames(_validate_cached(path), TODAY))
 
 
-def measure_report_html(path, out):
-    """HTML alone: frames, then every page rendered in memory (not written)."""
+def _measure_render(path, module: str, name: str):
+    """Frames, then one format rendered in memory (not written) by `module.name(register, frames)`."""
     build_frames = _entry("monitor.frames", "build_frames")
-    render_pages = _entry("monitor.render.html", "render_pages")
+    render = _entry(module, name)
 
     def lib():
         register = _validate_cached(path)
-        render_pages(register, build_frames(register, TODAY))
+        render(register, build_frames(register, TODAY))
     return _with_validation(path, lib)
+
+
+def measure_report_html(path, out):
+    """HTML alone: frames, then every page rendered in memory (not written)."""
+    return _measure_render(path, "monitor.render.html", "render_pages")
 
 
 def measure_report_excel(path, out):
     """Excel alone: frames, then the workbook rendered to bytes in memory (not written)."""
-    build_frames = _entry("monitor.frames", "build_frames")
-    render_workbook = _entry("monitor.render.excel", "render_workbook")
-
-    def lib():
-        register = _validate_cached(path)
-        render_workbook(register, build_frames(register, TODAY))
-    return _with_validation(path, lib)
+    return _measure_render(path, "monitor.render.excel", "render_workbook")
 
 
 def measure_update(path, out):

@@ -59,7 +59,7 @@ def first_demanded(register: Register, demand: Demand, by_id: dict[str, Demand] 
     return first
 
 
-def demands_frame(register: Register, today: dt.date):
+def demands_frame(register: Register, today: dt.date) -> pd.DataFrame:
     """One row per demand: identity, wording, current status, last change and days outstanding."""
     import pandas as pd
 
@@ -71,7 +71,8 @@ def demands_frame(register: Register, today: dt.date):
             "addressee": d.addressee, "topic": d.topic, "person": d.person, "demand": d.demand, "text": d.text,
             "quoted_from": d.quoted_from, "repeats": " ".join(d.repeats), "status": d.status.value,
             "status_label": d.status.label, "is_open": d.status.is_open, "made": d.history[0].date,
-            "first_demanded": since, "last_change": d.latest.date, "status_since": d.status_since, "latest_note": d.latest.note,
+            "first_demanded": since, "last_change": d.latest.date, "status_since": d.status_since,
+            "latest_note": d.latest.note,
             "days_outstanding": (today - since).days if d.status.is_open else None, "order": order,
         })
     frame = pd.DataFrame(rows, columns=_DEMAND_COLUMNS)
@@ -84,7 +85,7 @@ _DEMAND_COLUMNS = ["id", "resolution", "paragraph", "paragraph_checked", "addres
                    "last_change", "status_since", "latest_note", "days_outstanding", "order"]
 
 
-def history_frame(register: Register):
+def history_frame(register: Register) -> pd.DataFrame:
     """One row per history entry, in file order (each demand's entries oldest first)."""
     import pandas as pd
 
@@ -95,7 +96,7 @@ def history_frame(register: Register):
                                        "sources"])
 
 
-def counts_frame(register: Register):
+def counts_frame(register: Register) -> pd.DataFrame:
     """Demands per resolution (rows, in file order) and current status (columns, in Status order), with totals."""
     import pandas as pd
 
@@ -110,7 +111,7 @@ def counts_frame(register: Register):
         "resolution")
 
 
-def years_frame(register: Register, today: dt.date):
+def years_frame(register: Register, today: dt.date) -> pd.DataFrame:
     """Status counts at the end of each year, from the first adoption year to today's year (today for the last)."""
     import pandas as pd
 
@@ -125,7 +126,7 @@ def years_frame(register: Register, today: dt.date):
     return pd.DataFrame(rows).set_index("year")
 
 
-def chains_frame(register: Register, today: dt.date):
+def chains_frame(register: Register, today: dt.date) -> pd.DataFrame:
     """One row per chain of repeats: the latest demand, every earlier one it repeats, and how long it has waited."""
     import pandas as pd
 
@@ -161,7 +162,7 @@ def is_release(demand: Demand) -> bool:
     return RELEASE_STEM in f"{demand.id} {demand.demand}".lower()
 
 
-def people_frame(register: Register):
+def people_frame(register: Register) -> pd.DataFrame:
     """One row per person named, in order of first mention: their latest release demand and whether they are free.
 
     `free` is "yes" when that demand is met, "partly" when partly met, "no" when not met or reversed, "not known"
@@ -187,7 +188,7 @@ def people_frame(register: Register):
                                        "status_label", "since", "note", "free"])
 
 
-def recent_frame(register: Register, today: dt.date, days: int = RECENT_DAYS):
+def recent_frame(register: Register, today: dt.date, days: int = RECENT_DAYS) -> pd.DataFrame:
     """History entries dated within the last `days` days up to today, newest first."""
     import pandas as pd
 

@@ -15,7 +15,7 @@ from typing import Any
 from .load import YList, YMap
 
 
-def fingerprint(value) -> bytes:
+def fingerprint(value: object) -> bytes:
     """A digest of a value from the tree: its keys in order and its texts, not where they stand in the file."""
     return hashlib.sha256(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).digest()
 
@@ -73,7 +73,7 @@ class Difference:
     what: str
 
 
-def compare(expected: Expected, tree) -> Difference | None:
+def compare(expected: Expected, tree: object) -> Difference | None:
     """None when `tree` is exactly the expected result; else the first place where it is not."""
     if not isinstance(tree, YMap) or tuple(tree) != expected.keys:
         return Difference(1, "the file's top-level keys")

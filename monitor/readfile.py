@@ -14,7 +14,7 @@ from pathlib import Path
 class NotARegularFile(OSError):
     """The path exists but is a FIFO, a device, a socket or a folder; `kind` names which, in plain words."""
 
-    def __init__(self, path, kind: str):
+    def __init__(self, path: str | os.PathLike, kind: str) -> None:
         super().__init__(f"{path} is {kind}, not a regular file")
         self.path, self.kind = Path(path), kind
         self.strerror = f"it is {kind}, not a regular file"
@@ -54,7 +54,7 @@ def read_regular(path: str | os.PathLike, max_bytes: int | None = None) -> bytes
 class TooLarge(OSError):
     """The file is larger than the limit it is read with."""
 
-    def __init__(self, path, size: int | None, limit: int):
+    def __init__(self, path: str | os.PathLike, size: int | None, limit: int) -> None:
         what = f"{size:,} bytes" if size is not None else "more than that"
         super().__init__(f"{path} is {what}, more than the limit of {limit:,}")
         self.size, self.limit = size, limit

@@ -141,7 +141,7 @@ def _uses_flow_sources(lines: _Lines, seq: YList) -> bool:
     return False
 
 
-def _insert_flow(text: str, seq: YList, item: dict, sources, history) -> str:
+def _insert_flow(text: str, seq: YList, item: dict, sources: list[str] | None, history: dict | None) -> str:
     parts = [f"{k}: [" + ", ".join(flow_scalar(v) for v in value) + "]" if isinstance(value, list)
              else f"{k}: {flow_scalar(value)}" for k, value in item.items()]
     if sources:

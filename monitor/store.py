@@ -14,6 +14,7 @@ import shutil
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def classify_write_error(exc: OSError, path: str | os.PathLike) -> OSError:
 
 
 @contextlib.contextmanager
-def file_lock(target: str | os.PathLike, timeout: float | None = None):
+def file_lock(target: str | os.PathLike, timeout: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock for `target` (a `.name.lock` file beside it) for the duration of the block.
 
     Waits up to `timeout` seconds (default LOCK_TIMEOUT_SECONDS, read at each call), then filelock.Timeout.

@@ -9,6 +9,8 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 command -v git >/dev/null 2>&1 || need+=(git)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)   # the Nu Html Checker (vnu.jar)
+command -v npm >/dev/null 2>&1 || need+=(npm)                     # installs vnu.jar and axe-core (tests/tools)
 # Debian's own python3 creates virtual environments only with python3-venv (pyenv and python.org builds need nothing)
 python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
@@ -21,6 +23,11 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
+# The page checkers, at the versions pinned in tests/tools/package-lock.json (installed again when the lock changes)
+if ! cmp -s tests/tools/package-lock.json tests/tools/node_modules/.installed-lock 2>/dev/null; then
+  npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error
+  cp tests/tools/package-lock.json tests/tools/node_modules/.installed-lock
+fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 .venv/bin/python -m ruff check monitor tests benchmarks   # the rules are in pyproject.toml
 .venv/bin/python -m mypy                                    # monitor/, as set in pyproject.toml

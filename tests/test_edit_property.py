@@ -466,29 +466,23 @@ def add_case(tmp_path_factory, file, data):
     return run_edit(tmp_path_factory, raw, text, lambda path: add_demand(path, fields, today=TODAY), expected)
 
 
+EDITS = {"update": update_case, "add": add_case}
+
+
+@pytest.mark.parametrize("edit", EDITS)
 @SETTINGS
 @given(file=files(foreign=True), data=st.data())
-def test_update_writes_exactly_the_new_entry_or_nothing(tmp_path_factory, file, data):
-    update_case(tmp_path_factory, file, data)
+def test_edit_writes_exactly_the_change_or_nothing(tmp_path_factory, edit, file, data):
+    """`update` adds exactly the new entry, `add` exactly the new demand, or the file is left as it was."""
+    EDITS[edit](tmp_path_factory, file, data)
 
 
+@pytest.mark.parametrize("edit", EDITS)
 @SETTINGS
 @given(file=files(foreign=False), data=st.data())
-def test_update_of_a_valid_file_succeeds(tmp_path_factory, file, data):
-    """Without a foreign line break every generated file is valid: each update must land (not vacuous)."""
-    assert update_case(tmp_path_factory, file, data)
-
-
-@SETTINGS
-@given(file=files(foreign=True), data=st.data())
-def test_add_writes_exactly_the_new_demand_or_nothing(tmp_path_factory, file, data):
-    add_case(tmp_path_factory, file, data)
-
-
-@SETTINGS
-@given(file=files(foreign=False), data=st.data())
-def test_add_to_a_valid_file_succeeds(tmp_path_factory, file, data):
-    assert add_case(tmp_path_factory, file, data)
+def test_edit_of_a_valid_file_succeeds(tmp_path_factory, edit, file, data):
+    """Without a foreign line break every generated file is valid: each edit must land (not vacuous)."""
+    assert EDITS[edit](tmp_path_factory, file, data)
 
 
 # -- layouts the tests above found refused (each valid; an edit must land) -----------------------------------------
@@ -514,7 +508,7 @@ LAYOUTS = {
         _demand("d", "  - date: 2020-01-01\n    status: pending\n    note: |+\n      n\n\n"),
         _demand("e", "  - date: 2020-01-01\n    status: pending\n    note: n\n")),
     # a `|` block whose last line holds only spaces, deeper than its indent: that line is part of the value, and
-    # the new entry went before it (found by test_update_of_a_valid_file_succeeds on a fresh clone)
+    # the new entry went before it (found by test_edit_of_a_valid_file_succeeds[update] on a fresh clone)
     "block-ending-in-a-line-of-spaces": _register(
         _demand("d", "  - date: 2020-01-01\n    status: pending\n    note: |\n     n\n            \n\n\n#c\n\n"),
         _demand("e", "  - date: 2020-01-01\n    status: pending\n    note: n\n")),

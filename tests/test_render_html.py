@@ -16,6 +16,7 @@ import pytest
 
 import monitor
 from monitor.frames import build_frames
+from monitor.model import Status
 from monitor.render import duration, page_names
 from monitor.render.html import TEMPLATES, render_pages, weblink
 
@@ -77,8 +78,11 @@ def test_rendering_is_deterministic():
 def test_weblink_links_http_addresses_escaped():
     assert str(weblink("https://example.org/a?b=1&c=2")) == (
         '<a class="url" href="https://example.org/a?b=1&amp;c=2"><bdi>https://example.org/a?b=1&amp;c=2</bdi></a>')
+    # characters no URL may hold are percent-encoded in href (as a browser would), and shown as written
     assert str(weblink('http://example.org/"x', "<source 1>")) == (
-        '<a href="http://example.org/&#34;x"><bdi>&lt;source 1&gt;</bdi></a>')
+        '<a href="http://example.org/%22x"><bdi>&lt;source 1&gt;</bdi></a>')
+    assert str(weblink("https://e.org/?q=<b>")) == (
+        '<a class="url" href="https://e.org/?q=%3Cb%3E"><bdi>https://e.org/?q=&lt;b&gt;</bdi></a>')
 
 
 def test_weblink_isolates_right_to_left_overrides():
@@ -121,7 +125,26 @@ def test_index_shows_the_figures(small_register):
     assert "5 demands made by 2 resolutions; 4 still open" in " ".join(text.split())
     assert "Jane Doe" in text and "Richard Roe" in text
     assert "An international inquiry, repeated" in text and "2019 → 2021" in text
-    assert html.count("<svg") == 2
+    assert html.count("<svg") == 3  # status by resolution, by year, and the share met by year
+    assert "<pattern" not in html  # marks are vector strokes: a printer gets lines, not bitmaps
+
+
+def test_year_by_year_shows_the_share_met(small_register):
+    """The share of demands made so far that are met or partly met, per year, in the table and on the line."""
+    html = pages_of(HERE / "data" / "valid" / "small.yaml")["index.html"]
+    years = html[html.index('<section id="years">'):html.index('<section id="repeats">')]
+    rows = {}
+    for row in years.split("<tr>")[2:]:
+        cells = re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", row)
+        rows[int(cells[0])] = cells[-1]
+    for year in rows:
+        day = min(dt.date(year, 12, 31), TODAY)
+        made = [d.status_on(day) for d in small_register.demands if d.status_on(day) is not None]
+        met = sum(s in (Status.MET, Status.PARTLY_MET) for s in made)
+        assert rows[year] == (f"{100 * met / len(made):.0f}%" if made else "—"), year
+    assert any(v not in ("0%", "—") for v in rows.values())  # the fixture has progress to show
+    for share in set(rows.values()) - {"—"}:
+        assert f">{share}</text>" in years or f": {share}</title>" in years  # each figure is on the line too
 
 
 def test_hostile_data_stays_inert():

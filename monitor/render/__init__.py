@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..fields import is_id
@@ -58,7 +59,7 @@ def page_name(resolution_id: str) -> str:
     return f"resolution-{slug}.html"
 
 
-def page_names(resolution_ids) -> dict[str, str]:
+def page_names(resolution_ids: Iterable[str]) -> dict[str, str]:
     """A unique, safe page file name for each resolution id (see page_name)."""
     names: dict[str, str] = {}
     for rid in resolution_ids:

@@ -4,13 +4,20 @@ Only http(s) addresses become links; everything from the data is text, whatever 
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..fields import STATUS_SYMBOLS
 from ..model import Status
 from . import TEMPLATES, duration, long_date, short_date
 from .html import weblink  # one rule for links, in reports and digests alike
 
+if TYPE_CHECKING:
+    import jinja2
 
-def environment():
+    from ..digest import Digest
+
+
+def environment() -> jinja2.Environment:
     """Jinja2 over templates/: autoescape for *.html.j2 only, undefined names are errors."""
     import jinja2
 
@@ -25,12 +32,12 @@ def environment():
     return env
 
 
-def render_text(digest) -> str:
+def render_text(digest: Digest) -> str:
     """The plain-text body: readable in any mail client and in a terminal."""
     return environment().get_template("digest.txt.j2").render(d=digest)
 
 
-def render_html(digest) -> str:
+def render_html(digest: Digest) -> str:
     """The HTML body: one self-contained page with the shared stylesheet inlined."""
     from markupsafe import Markup
 
@@ -44,7 +51,7 @@ def _label(status: str) -> str:
     return Status(status).label
 
 
-def _is_web(address) -> bool:
+def _is_web(address: object) -> bool:
     from ..fields import is_web_address
 
     return isinstance(address, str) and is_web_address(address)

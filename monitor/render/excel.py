@@ -13,10 +13,21 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from ..fields import LOOKS, is_web_address
 from ..memory import give_style, style_of
 from ..model import Register, Status
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Font
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from ..frames import Frames
 
 SUMMARY, HISTORY, PEOPLE = "Summary", "Status history", "People"
 # "History" itself is a name Excel reserves for its own use, so the history sheet is called "Status history".
@@ -48,7 +59,7 @@ PEOPLE_COLUMNS = [
 ]
 
 
-def render_workbook(register: Register, frames) -> bytes:
+def render_workbook(register: Register, frames: Frames) -> bytes:
     """The whole workbook as .xlsx bytes; the same data and `today` give the same bytes."""
     from lxml.etree import ErrorTypes, SerialisationError
     from openpyxl import Workbook
@@ -65,7 +76,7 @@ def render_workbook(register: Register, frames) -> bytes:
         raise OSError(number, os.strerror(number), tempfile.gettempdir()) from None
 
 
-def _abandon(wb) -> None:
+def _abandon(wb: Workbook) -> None:
     """Close and delete a failed workbook's temporary files now, quietly."""
     # Left to the garbage collector, each sheet's writer (openpyxl keeps it in `_writer`) would try to finish its
     # file on the full disk and print "Exception ignored in ..." with a traceback after our one-line message.
@@ -78,7 +89,7 @@ def _abandon(wb) -> None:
                 writer.cleanup()
 
 
-def _fill_workbook(wb, register: Register, frames) -> bytes:
+def _fill_workbook(wb: Workbook, register: Register, frames: Frames) -> bytes:
     wb.properties.creator = "monitor"
     wb.properties.title = "Demands and where they stand"
     write_summary(wb.create_sheet(SUMMARY), register, frames)
@@ -97,7 +108,7 @@ def _fill_workbook(wb, register: Register, frames) -> bytes:
     return _fixed_timestamps(buffer.getvalue(), frames.today)
 
 
-def sheet_titles(resolution_ids) -> dict[str, str]:
+def sheet_titles(resolution_ids: Iterable[str]) -> dict[str, str]:
     """A sheet title per resolution: at most 31 characters, none of []:*?/\\, unique ignoring case."""
     used = {t.lower() for t in RESERVED_TITLES}
     titles = {}
@@ -112,14 +123,14 @@ def sheet_titles(resolution_ids) -> dict[str, str]:
     return titles
 
 
-def _rows(frame):
+def _rows(frame: pd.DataFrame) -> Iterator[dict]:
     """A frame's rows as dicts, one at a time (a list of 50,000 history rows cost tens of MB at once)."""
     columns = list(frame.columns)
     for values in frame.itertuples(index=False, name=None):
         yield {k: (None if _missing(v) else v) for k, v in zip(columns, values)}
 
 
-def _missing(value) -> bool:
+def _missing(value: object) -> bool:
     """True for None and pandas' missing values (NaN, NaT, NA); lists and text are never missing."""
     if value is None:
         return True
@@ -133,7 +144,7 @@ def _missing(value) -> bool:
         return False
 
 
-def put_text(cell, value: str) -> None:
+def put_text(cell: Cell, value: str) -> None:
     """Store `value` as text whatever it starts with (=, +, -, @), without characters XML cannot hold."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -141,7 +152,7 @@ def put_text(cell, value: str) -> None:
     cell.data_type = "s"
 
 
-def write_table(ws, columns, rows, count: int | None = None) -> int:
+def write_table(ws: Worksheet, columns: Sequence[tuple], rows: Iterable[dict], count: int | None = None) -> int:
     """A header row and one row per item: typed cells, frozen header, filter, widths, status colours, print set-up.
 
     The sheet is write-only (rows are streamed to disk as they are appended): at 10,000 demands an in-memory
@@ -161,7 +172,7 @@ def write_table(ws, columns, rows, count: int | None = None) -> int:
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[1].height = 15
     last = get_column_letter(len(columns))
-    count = len(rows) if count is None else count
+    count = len(rows) if count is None and isinstance(rows, Sequence) else (count or 0)
     end = max(count + 1, 2)
     # Sheet settings must be in place before the first row is streamed out.
     ws.freeze_panes = "A2"
@@ -203,7 +214,7 @@ def write_table(ws, columns, rows, count: int | None = None) -> int:
     return count + 1
 
 
-def row_height(item: dict, columns) -> float:
+def row_height(item: dict, columns: Sequence[tuple]) -> float:
     """Points enough for the longest wrapped text of the row: LibreOffice does not grow rows by itself on opening."""
     lines = 1
     for _, key, width, kind in columns:
@@ -213,7 +224,7 @@ def row_height(item: dict, columns) -> float:
     return float(min(409, 15 * lines))  # 409 points: the tallest row Excel allows
 
 
-def colour_statuses(ws, cells: str) -> None:
+def colour_statuses(ws: Worksheet, cells: str) -> None:
     """Conditional formatting: each status word gets its own fill and font colour (the word stays the key)."""
     from openpyxl.formatting.rule import CellIsRule
     from openpyxl.styles import Font, PatternFill
@@ -225,7 +236,7 @@ def colour_statuses(ws, cells: str) -> None:
             font=Font(color=FONTS[status.value], bold=True)))
 
 
-def _print_setup(ws) -> None:
+def _print_setup(ws: Worksheet) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"  # A4 in the OOXML paper-size table
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -234,7 +245,7 @@ def _print_setup(ws) -> None:
     ws.print_title_rows = "1:1"
 
 
-def write_summary(ws, register: Register, frames) -> None:
+def write_summary(ws: Worksheet, register: Register, frames: Frames) -> None:
     """Counts by resolution and status (values, not formulas), a stacked bar chart, and what each status means."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.chart import BarChart, Reference
@@ -286,7 +297,7 @@ def write_summary(ws, register: Register, frames) -> None:
         ws.add_chart(chart, f"A{at + 3 + len(Status)}")
 
 
-def _text_cell(ws, value: str, font=None):
+def _text_cell(ws: Worksheet, value: str, font: Font | None = None) -> Cell:
     from openpyxl.cell import WriteOnlyCell
 
     cell = WriteOnlyCell(ws)

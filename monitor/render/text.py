@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
-from ..model import Register, Status
+from ..model import Demand, Register, Resolution, Status
 from . import duration
 
 WIDTH = 80
@@ -36,12 +37,12 @@ def _s(n: int) -> str:
     return "" if n == 1 else "s"
 
 
-def _counts_table(register: Register, resolutions) -> list[str]:
+def _counts_table(register: Register, resolutions: Sequence[Resolution]) -> list[str]:
     headers = [s.label for s in Status] + ["total"]
     widths = [max(len(h), 3) for h in headers]
     first = 12
 
-    def row(name: str, cells) -> str:
+    def row(name: str, cells: Sequence[object]) -> str:
         return (f"{_clip(name, first):<{first}}" + "".join(f"  {c:>{w}}" for c, w in zip(cells, widths))).rstrip()
 
     lines = [row("resolution", headers), row("-" * first, ["-" * w for w in widths])]
@@ -56,7 +57,7 @@ def _counts_table(register: Register, resolutions) -> list[str]:
     return lines
 
 
-def _oldest(register: Register, demands, today: dt.date) -> list[str]:
+def _oldest(register: Register, demands: Sequence[Demand], today: dt.date) -> list[str]:
     from ..frames import first_demanded
 
     by_id = {d.id: d for d in register.demands}
