@@ -104,6 +104,73 @@ def test_filter_box_works_and_page_reads_without_script(browser, tmp_path, today
     context.close()
 
 
+def test_index_filters_sort_and_keeps_the_view_in_its_address(browser, tmp_path, today):
+    register = reports_of(HERE.parent / "demands.yaml", tmp_path / "reports", today)
+    page, outside, _ = open_page(browser, tmp_path / "reports" / "index.html")
+    rows = page.locator("#all-demands tbody tr:visible")
+    assert rows.count() == len(register.demands)
+    kazakh = [d for d in register.demands if d.addressee == "Kazakh authorities"]
+    assert kazakh, "the shipped data addresses demands to the Kazakh authorities"
+    page.select_option("#filter-addressee", "Kazakh authorities")
+    assert rows.count() == len(kazakh)  # the text search found 3 of 14 of these: the column was not on the page
+    page.select_option("#filter-status", "pending")
+    expected = [d for d in kazakh if d.status.value == "pending"]
+    assert rows.count() == len(expected)
+    assert page.locator("#filter-count").inner_text() == f"{len(expected)} of {len(register.demands)} demands shown"
+    page.click("#all-demands thead th:nth-child(7) button")  # outstanding for: shortest first
+    page.click("#all-demands thead th:nth-child(7) button")  # and again: longest first
+    assert page.get_attribute("#all-demands thead th:nth-child(7)", "aria-sort") == "descending"
+    days = [int(v) for v in page.eval_on_selector_all(
+        "#all-demands tbody tr:not([hidden]) td:nth-of-type(6)", "cells => cells.map(c => c.dataset.value)")]
+    assert days == sorted(days, reverse=True) and len(days) == len(expected)
+    address = page.url
+    assert "#all?" in address and "addressee=Kazakh+authorities" in address and "sort=6-desc" in address
+    page.close()
+    page = browser.new_page()  # the link, opened by a colleague
+    page.goto(address)
+    page.wait_for_load_state("load")
+    assert page.locator("#all-demands tbody tr:visible").count() == len(expected)
+    assert page.input_value("#filter-status") == "pending"
+    assert page.get_attribute("#all-demands thead th:nth-child(7)", "aria-sort") == "descending"
+    assert outside == []
+    page.close()
+
+
+def test_a_large_index_shows_rows_two_hundred_at_a_time(browser, tmp_path):
+    """Laying out 10,000 rows after each filter took seconds: a large table shows 200, and a button the next."""
+    from .test_benchmarks_generate import TODAY as GENERATED_TODAY
+    from .test_benchmarks_generate import _generate_module
+
+    data = _generate_module().write(tmp_path / "demands.yaml", 450, seed=5)
+    reports_of(data, tmp_path / "reports", GENERATED_TODAY)
+    page, _, _ = open_page(browser, tmp_path / "reports" / "index.html")
+    rows = page.locator("#all-demands tbody tr:visible")
+    assert rows.count() == 200
+    assert page.locator("#filter-count").inner_text() == "450 demands match; the first 200 are shown"
+    page.click("#filter-more")
+    assert rows.count() == 400 and page.inner_text("#filter-more") == "Show 50 more"
+    page.click("#filter-more")
+    assert rows.count() == 450 and not page.locator("#filter-more").is_visible()
+    page.select_option("#filter-topic", "political prisoners")  # a new filter starts again at 200 ...
+    wanted = page.eval_on_selector_all('#all-demands tbody tr[data-topic="political prisoners"] td:nth-of-type(5)',
+                                       "cells => cells.map(c => c.dataset.value)")
+    assert rows.count() == min(len(wanted), 200)
+    page.fill("#filter", "")
+    page.select_option("#filter-topic", "")
+    assert rows.count() == 200
+    every = page.eval_on_selector_all("#all-demands tbody tr td:nth-of-type(5)", "cells => cells.map(c => c.dataset.value)")
+    page.click("#all-demands thead th:nth-child(6) button")  # ... and a sort shows the first 200 of its order
+    shown = page.eval_on_selector_all("#all-demands tbody tr:not([hidden]) td:nth-of-type(5)",
+                                      "cells => cells.map(c => c.dataset.value)")
+    assert shown == sorted(every)[:200]
+    page.close()
+    context = browser.new_context(java_script_enabled=False)  # without the script every row is on the page
+    page = context.new_page()
+    page.goto((tmp_path / "reports" / "index.html").as_uri())
+    assert page.locator("#all-demands tbody tr:visible").count() == 450
+    context.close()
+
+
 def test_print_shows_addresses_and_keeps_rows_whole(browser, tmp_path, today):
     reports_of(HERE / "data" / "valid" / "small.yaml", tmp_path / "reports", today)
     page, _, _ = open_page(browser, tmp_path / "reports" / "2021.html")
@@ -143,6 +210,12 @@ def test_phone_width_has_no_page_wide_scroll(browser, tmp_path, today):
         page, _, _ = open_page(browser, html, width=390)
         # wide tables scroll inside their own box; the page itself fits the phone
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, html.name
+        if html.stem == "index":  # every demand is a card: its status is on screen, no word is cut mid-word
+            for status in page.locator("#all-demands tbody td:nth-of-type(4) .status").all():
+                box = status.bounding_box()
+                assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+            assert page.evaluate("""() => [...document.querySelectorAll('#all-demands tbody th a')]
+                .every(a => a.scrollWidth <= a.parentElement.clientWidth + 1)""")
         page.screenshot(path=str(tmp_path / f"{html.stem}-phone.png"), full_page=True)
         page.close()
 

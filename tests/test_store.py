@@ -10,10 +10,14 @@ from pathlib import Path
 import pytest
 
 from monitor.store import (
+    SETTLE_SECONDS,
     DiskFull,
+    FileChanged,
+    FileState,
     NameTooLong,
     UnsafeTarget,
     publish_files,
+    replace_if_unchanged,
     write_atomic,
 )
 
@@ -172,3 +176,37 @@ def test_a_really_full_disk_is_disk_full(tiny_disk):
     assert caught.value.errno == errno.ENOSPC
     assert target.read_bytes() == b"the old text\n"
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["demands.yaml", "reports"]
+
+
+LATE_WRITER = """
+import os, sys, time
+path = sys.argv[1]
+first = os.stat(path).st_ino
+with open(path, "a", encoding="utf-8") as handle:   # opened before the rename, like an editor mid-save
+    print("open", flush=True)
+    while os.stat(path).st_ino == first:             # wait for the rename that replaces the file ...
+        time.sleep(0.005)
+    time.sleep(4 * SETTLE)                           # ... then stay busy for longer than the settle pause
+    handle.write("# saved late\\n")
+print("closed", flush=True)
+"""
+
+
+def test_a_save_still_open_during_the_rename_is_waited_for_and_kept(tmp_path):
+    """A program holding the old file open for writing is waited for (Linux's /proc shows it), so that its save
+    lands where the second look sees it, however long after the rename it comes: no timing decides it."""
+    target = tmp_path / "demands.yaml"
+    target.write_text("a: 1\n", encoding="utf-8")
+    expected = FileState.of(target.stat(), target.read_bytes())
+    writer = subprocess.Popen([sys.executable, "-c", f"SETTLE = {SETTLE_SECONDS}\n" + LATE_WRITER, str(target)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline() == "open\n"
+        with pytest.raises(FileChanged):
+            replace_if_unchanged(target, b"a: 2\n", expected)
+        assert writer.stdout.readline() == "closed\n"  # it had finished before our second look
+    finally:
+        writer.kill()
+        writer.wait()
+    assert target.read_text(encoding="utf-8") == "a: 1\n# saved late\n"  # its version is the one that stays
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demands.yaml"]

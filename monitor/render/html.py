@@ -131,9 +131,20 @@ def render_index(register: Register, frames: Frames, pages: dict[str, str], dema
                                 "Demands by status at the end of each year"),
         "share_chart": share_chart([(str(y["year"]), y["share"]) for y in years], "share-by-year",
                                    "Share of the demands made so far that were met or partly met, each year"),
-        "recent_days": RECENT_DAYS,
+        "recent_days": RECENT_DAYS, "filters": _filters(register),
     }
     return environment().get_template("index.html").render(context)
+
+
+def _filters(register: Register) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The index's filters: (key, label, [(value, text)]) for status, resolution, topic and addressee."""
+    def distinct(values: Iterable[str]) -> list[tuple[str, str]]:
+        return [(v, v) for v in sorted(set(values), key=str.casefold)]
+
+    return [("status", "Status", [(s.value, f"{STATUS_SYMBOLS[s.value]} {s.label}") for s in Status]),
+            ("resolution", "Resolution", [(r.id, r.id) for r in register.resolutions]),
+            ("topic", "Topic", distinct(d.topic for d in register.demands)),
+            ("addressee", "Addressee", distinct(d.addressee for d in register.demands))]
 
 
 def _share_met(counts: pd.Series) -> float | None:
