@@ -10,6 +10,11 @@ import datetime as _dt
 import importlib as _importlib
 import os as _os
 
+TYPE_CHECKING = False  # `import monitor` does not import typing: names for the type checker only
+if TYPE_CHECKING:
+    from .model import Register
+    from .problems import ProblemList
+
 __version__ = "0.1.0"
 __all__ = ["validate_file", "validate_text", "load_register", "DataError", "Problem", "Register", "Resolution",
            "Demand", "Entry", "Status", "__version__"]
@@ -25,7 +30,7 @@ def __getattr__(name: str):
 
 
 def validate_file(path: str | _os.PathLike, *, today: _dt.date | None = None, max_bytes: int | None = None,
-                  shown_as: str | None = None, compact: bool = False):
+                  shown_as: str | None = None, compact: bool = False) -> tuple[Register | None, ProblemList]:
     """Read and check a data file: the model (None if there is any error) and every problem, in file order.
 
     With `compact`, a large model is rebuilt in fresh memory once the parse tree is gone, for commands that go
@@ -47,7 +52,8 @@ def validate_file(path: str | _os.PathLike, *, today: _dt.date | None = None, ma
     return register, problems
 
 
-def validate_text(text: str, path: str = "demands.yaml", *, today: _dt.date | None = None):
+def validate_text(text: str, path: str = "demands.yaml", *,
+                  today: _dt.date | None = None) -> tuple[Register | None, ProblemList]:
     """Check YAML text as if it were the file `path` (used before every write)."""
     from .load import parse_text
     from .validate import validate_loaded
@@ -55,7 +61,7 @@ def validate_text(text: str, path: str = "demands.yaml", *, today: _dt.date | No
     return validate_loaded(parse_text(text, path), today=today)
 
 
-def load_register(path: str | _os.PathLike, *, today: _dt.date | None = None):
+def load_register(path: str | _os.PathLike, *, today: _dt.date | None = None) -> Register:
     """The model of a valid data file; raises DataError carrying every problem when it has errors."""
     from .problems import DataError
 

@@ -1,7 +1,7 @@
 """The command line: arguments -> one library call -> output and exit code (0 ok, 1 invalid data, 2 usage).
 
 Each `cmd_*` function parses nothing and decides nothing: it calls the library and turns its result or its
-DataError into lines for the user. Only this module (and schedule.py) prints.
+DataError into lines for the user. Only this module (through terminal.py) and schedule.py print.
 """
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import datetime as dt
 import os
 import sys
 import traceback
+from collections.abc import Callable
 
 from . import __version__
 from .errors import MonitorError
+from .terminal import VisibleText, print_problems
 
 EXAMPLES = {
     "validate": "monitor validate\n  monitor validate --against HEAD\n  monitor validate --staged\n"
@@ -30,29 +32,13 @@ EXAMPLES = {
 }
 
 
+Handler = Callable[[argparse.Namespace], int]  # a command: its parsed arguments in, the exit code out
+
+
 class UsageError(MonitorError):
     """A wrong argument that argparse cannot see (a bad date, say): exit 2."""
 
     exit_code = 2
-
-
-class VisibleText:
-    """A terminal stream that shows control characters as `\\x1b` instead of passing them to the terminal.
-
-    Everything `monitor` prints goes through it (messages quote the user's values, argparse quotes the command
-    line): an escape sequence in a value could otherwise retitle the window or write to the clipboard.
-    """
-
-    def __init__(self, stream):
-        self.stream = stream
-
-    def write(self, text: str) -> int:
-        from .chars import visible
-
-        return self.stream.write(visible(text, keep_newlines=True))
-
-    def __getattr__(self, name):  # flush, fileno, isatty, encoding...: those of the real stream
-        return getattr(self.stream, name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,7 +74,8 @@ def _run(argv: list[str] | None) -> int:
             traceback.print_exc()
         else:
             print(f"monitor: internal error: {exc.__class__.__name__}: {exc}\n"
-                  "Please report this with the command you ran; run it again with --debug for details.", file=sys.stderr)
+                  "Please report this with the command you ran; run it again with --debug for details.",
+                  file=sys.stderr)
         return 1
 
 
@@ -101,11 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--file", metavar="PATH", default=None,
                         help="the data file (default: $MONITOR_FILE, else demands.yaml in this folder)")
     parser.add_argument("--today", metavar="YYYY-MM-DD", type=_date_arg, default=None,
-                        help="treat this date as today (for reproducible reports); default: the real date")
+                        help="treat this date as today (for reproducible reports); default: the date in the "
+                             "settings' time zone")
     parser.add_argument("--debug", action="store_true", help="show a traceback on an internal error")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text,
                                   epilog=f"example:\n  {EXAMPLES[name]}",
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -167,22 +155,9 @@ def _add_demand_options(sub: argparse.ArgumentParser) -> None:
                              metavar="URL" if field.kind == "url" else None)
 
 
-def data_path(args) -> str:
+def data_path(args: argparse.Namespace) -> str:
     """The data file: --file, else $MONITOR_FILE, else demands.yaml here."""
     return args.file or os.environ.get("MONITOR_FILE") or "demands.yaml"
-
-
-MAX_SHOWN = 200  # problems printed by one command: a file of errors is fixed from the top, not read in full
-
-
-def print_problems(problems, stream) -> None:
-    """The first MAX_SHOWN problems, one per line, then how many more there are."""
-    for problem in problems[:MAX_SHOWN]:
-        print(problem, file=stream)
-    more = max(getattr(problems, "total", len(problems)), len(problems)) - min(len(problems), MAX_SHOWN)
-    if more > 0:
-        print(f"... and {more:,} more problem{'s' if more != 1 else ''} — fix the ones above first, "
-              "then run monitor validate again", file=stream)
 
 
 def _date_arg(value: str) -> dt.date:
@@ -196,11 +171,11 @@ def _date_arg(value: str) -> dt.date:
 
 # -- the commands ------------------------------------------------------------------------------------------------
 
-def cmd_validate(args) -> int:
-    from .commands import validate
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .commands import as_of, validate
 
-    checked = validate(data_path(args), today=args.today, against=args.against or ("HEAD" if args.staged else None),
-                       staged=args.staged)
+    against = args.against or ("HEAD" if args.staged else None)
+    checked = validate(data_path(args), today=as_of(data_path(args), args.today), against=against, staged=args.staged)
     print_problems(checked.problems, sys.stdout)
     if checked.unchecked:
         print(f"monitor: {checked.unchecked}", file=sys.stderr)
@@ -213,36 +188,37 @@ def cmd_validate(args) -> int:
     return 0
 
 
-def cmd_schema(args) -> int:
+def cmd_schema(args: argparse.Namespace) -> int:
     from .schema import schema_json
 
     sys.stdout.write(schema_json())
     return 0
 
 
-def cmd_report(args) -> int:
-    from .commands import report
+def cmd_report(args: argparse.Namespace) -> int:
+    from .commands import as_of, report
 
-    written = report(data_path(args), args.out, today=args.today or dt.date.today())
+    written = report(data_path(args), args.out, today=as_of(data_path(args), args.today))
     print(f"wrote {len(written)} files to {args.out}/: " + ", ".join(p.name for p in written))
     return 0
 
 
-def cmd_status(args) -> int:
-    from .commands import status
+def cmd_status(args: argparse.Namespace) -> int:
+    from .commands import as_of, status
 
-    sys.stdout.write(status(data_path(args), resolution=args.resolution, today=args.today or dt.date.today()))
+    sys.stdout.write(status(data_path(args), resolution=args.resolution,
+                            today=as_of(data_path(args), args.today)))
     return 0
 
 
-def cmd_update(args) -> int:
+def cmd_update(args: argparse.Namespace) -> int:
     from .edit import add_entry
 
     return _run_edit(args, lambda path, today: add_entry(
         path, args.id, status=args.status, date=args.date or today, note=args.note, sources=args.source, today=today))
 
 
-def cmd_add(args) -> int:
+def cmd_add(args: argparse.Namespace) -> int:
     from .edit import add_demand
     from .fields import DEMAND
 
@@ -250,13 +226,15 @@ def cmd_add(args) -> int:
     return _run_edit(args, lambda path, today: add_demand(path, fields, today=today))
 
 
-def _run_edit(args, edit) -> int:
+def _run_edit(args: argparse.Namespace, edit: Callable[[str, dt.date], str]) -> int:
+    from .commands import as_of
     from .errors import FileLocked
     from .problems import DataError
 
     path = data_path(args)
+    today = as_of(path, args.today)
     try:
-        message = edit(path, args.today or dt.date.today())
+        message = edit(path, today)
     except DataError as exc:
         print_problems(exc.problems, sys.stderr)
         print(f"{path}: nothing was written", file=sys.stderr)
@@ -269,14 +247,15 @@ def _run_edit(args, edit) -> int:
     return 0
 
 
-def cmd_digest(args) -> int:
-    from .commands import digest, digest_status, resend
+def cmd_digest(args: argparse.Namespace) -> int:
+    from .commands import as_of, digest, digest_status, resend
 
     if args.to and not args.resend:
-        raise UsageError("--to goes with --resend ID — for example: monitor digest --resend 1a2b3c4d --to a@example.org")
+        raise UsageError("--to goes with --resend ID — for example: monitor digest --resend 1a2b3c4d "
+                         "--to a@example.org")
     if (args.status or args.resend) and (args.send or args.since):
         raise UsageError("--status and --resend work on digests already made — leave out --send and --since")
-    today = args.today or dt.date.today()
+    today = as_of(data_path(args), args.today)
     if args.since and args.since > today:
         raise UsageError(f"--since {args.since} is in the future (today is {today}) — give a past date")
     if args.status:
@@ -290,7 +269,7 @@ def cmd_digest(args) -> int:
     return 0
 
 
-def cmd_schedule(args) -> int:
+def cmd_schedule(args: argparse.Namespace) -> int:
     from .schedule import list_jobs, run_forever
     from .settings import load_settings
 

@@ -1,8 +1,8 @@
 """What the commands do, for the command line and the scheduler alike: arguments in, a result or a MonitorError out.
 
 `cli.py` parses arguments, calls one of these and prints what it returns; `schedule.py`'s jobs call the same
-functions. Nothing here prints or exits. (So far: validate, report, status and digest; update and add are
-edit.add_entry and edit.add_demand.)
+functions (`digest_of`, `write_reports`, `retry_outbox`). Nothing here prints or exits. `as_of` is the one
+"today" of every command. (update and add are edit.add_entry and edit.add_demand.)
 """
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import MonitorError
 from .model import Register
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 
 class ReportsNotWritten(MonitorError):
@@ -28,6 +32,13 @@ class NoSuchResolution(MonitorError):
     """A command named a resolution the register does not have: wrong usage."""
 
     exit_code = 2
+
+
+def as_of(data_path: str | os.PathLike, given: dt.date | None, *, now: dt.datetime | None = None) -> dt.date:
+    """The day a command works as of: `--today` when given, else today in the settings' time zone (settings.today)."""
+    from .settings import timezone_of, today
+
+    return given or today(timezone_of(data_path), now=now)
 
 
 def load_valid(data_path: str | os.PathLike, *, today: dt.date | None, compact: bool = True) -> Register:
@@ -140,13 +151,28 @@ def _digest_files(out: str):
 
 def digest(data_path: str | os.PathLike, out: str, *, since: dt.date | None, send: bool, today: dt.date) -> str:
     """`monitor digest`: what changed, saved in `out`/digests/ and with `send` emailed; the summary for the user."""
-    from .digest import run_digest
     from .settings import load_settings
 
     with _digest_files(out):
         settings = load_settings(data_path)
         register = load_valid(data_path, today=today)
+    return digest_of(register, settings, out, since=since, send=send, today=today)
+
+
+def digest_of(register: Register, settings: Settings, out: str, *, since: dt.date | None, send: bool,
+              today: dt.date) -> str:
+    """`digest` for a register already loaded: the weekly job refreshes the reports from the same one."""
+    from .digest import run_digest
+
+    with _digest_files(out):
         return run_digest(register, settings, out_dir=out, since=since, send=send, today=today)
+
+
+def retry_outbox(settings: Settings) -> str:
+    """The scheduler's retry job: deliver the digests waiting in the outbox; what happened, or '' when none waits."""
+    from .delivery_report import send_waiting
+
+    return send_waiting(settings)
 
 
 def digest_status(data_path: str | os.PathLike, out: str) -> str:

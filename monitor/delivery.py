@@ -24,12 +24,20 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .outbox import DeliveryError, DigestState
 from .store import file_lock
+
+if TYPE_CHECKING:
+    from .settings import Settings
+
+Sleep = Callable[[float], None]  # time.sleep, or a test's stand-in
 
 log = logging.getLogger("monitor.digest")
 FINAL = ("sent", "in-doubt", "failed", "refused")  # "refused": the name of "failed" before issue 11
@@ -37,7 +45,7 @@ DEFER_LIMIT = dt.timedelta(days=1)  # then a 4xx for one recipient counts as fai
 
 
 @contextlib.contextmanager
-def sending_state(settings):
+def sending_state(settings: Settings) -> Iterator[DigestState]:
     """The digest state held by this process alone while it sends; DeliveryError when another one is sending."""
     from filelock import Timeout
 
@@ -84,7 +92,8 @@ class Delivery:
         return self.settled
 
 
-def deliver(state: DigestState, settings, message_id: str, *, to=None, sleep=time.sleep) -> Delivery:
+def deliver(state: DigestState, settings: Settings, message_id: str, *, to: list[str] | None = None,
+            sleep: Sleep = time.sleep) -> Delivery:
     """Send a digest to each recipient not yet served (or to `to`, on the user's decision); settle it when
     nobody is left to try."""
     from .mail import Mailer, MailError
@@ -110,8 +119,9 @@ def deliver(state: DigestState, settings, message_id: str, *, to=None, sleep=tim
                 continue
             prior = state.row(message_id, rcpt)
             try:
-                mailer.send(entry["message"], rcpt, before_data=lambda r=rcpt: state.mark(message_id, r, "sending"),
-                            not_sent=lambda r=rcpt, p=prior: state.put_back(message_id, r, p))
+                mailer.send(entry["message"], rcpt,
+                            before_data=functools.partial(state.mark, message_id, rcpt, "sending"),
+                            not_sent=functools.partial(state.put_back, message_id, rcpt, prior))
             except MailError as exc:
                 if exc.kind == "in-doubt":
                     state.mark(message_id, rcpt, "in-doubt", str(exc))

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .delivery import Delivery, deliver, sending_state
 from .outbox import DeliveryError, DigestState, find_digest, short_id
 
+if TYPE_CHECKING:
+    from .delivery import Sleep
+    from .settings import Settings
 
-def send_waiting(settings, *, sleep=time.sleep) -> str:
+
+def send_waiting(settings: Settings, *, sleep: Sleep = time.sleep) -> str:
     """Deliver the digests waiting in the outbox (for the scheduler's retry job); '' when none is waiting."""
     path = Path(settings.state_dir) / "digest.sqlite"
     if not path.exists():
@@ -22,7 +27,7 @@ def send_waiting(settings, *, sleep=time.sleep) -> str:
                         for mid in waiting)
 
 
-def resend(settings, ident: str, to: str | None = None, *, sleep=time.sleep) -> tuple[Delivery, str]:
+def resend(settings: Settings, ident: str, to: str | None = None, *, sleep: Sleep = time.sleep) -> tuple[Delivery, str]:
     """Send a digest again on the user's decision: to `to`, else to its in-doubt and failed recipients."""
     from .settings import check_address
 
@@ -42,7 +47,7 @@ def resend(settings, ident: str, to: str | None = None, *, sleep=time.sleep) -> 
         return d, delivery_text(state, d)
 
 
-def digest_status(settings) -> str:
+def digest_status(settings: Settings) -> str:
     """`monitor digest --status`: the last digests and who is in doubt or failed (reads only, never creates)."""
     if not (Path(settings.state_dir) / "digest.sqlite").exists():
         return "No digest has been sent yet (nothing in the state folder).\n"

@@ -11,31 +11,39 @@ import datetime as dt
 import hashlib
 import json
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .changes import Baseline, Digest, Snapshot, compare_with_last, snapshot_of
+from .changes import Digest, compare_with_last, snapshot_of
 from .delivery import Delivery, deliver, sending_state
 from .delivery_report import delivery_text
 from .errors import MonitorError
 from .model import Register
 from .outbox import DigestState, short_id
 from .readfile import check_regular, read_regular
+from .snapshot import Baseline, Snapshot
 from .store import publish_files
+
+if TYPE_CHECKING:
+    from .delivery import Sleep
+    from .settings import Settings
 
 
 class DigestNotSent(MonitorError):
     """Someone did not get a digest in this run (this one or an earlier one): in doubt, failed or still waiting."""
 
 
-def run_digest(register: Register, settings, *, out_dir, since: dt.date | None = None, send: bool = False,
-               today: dt.date, sleep=time.sleep) -> str:
+def run_digest(register: Register, settings: Settings, *, out_dir: str | Path, since: dt.date | None = None,
+               send: bool = False, today: dt.date, sleep: Sleep = time.sleep) -> str:
     """Make the digest, save it under out_dir/digests/, and with `send` email it; returns a summary for the user."""
     if send:
         return send_digest(register, settings, out_dir=out_dir, since=since, today=today, sleep=sleep)
     return preview_digest(register, settings, out_dir=out_dir, since=since, today=today)
 
 
-def preview_digest(register: Register, settings, *, out_dir, since: dt.date | None, today: dt.date) -> str:
+def preview_digest(register: Register, settings: Settings, *, out_dir: str | Path, since: dt.date | None,
+                   today: dt.date) -> str:
     """Make and save the digest without sending it; the state folder is read if it exists, never written."""
     last = None if since else _peek_baseline(settings.state_dir)
     digest = _digest_of(snapshot_of(register), last, settings, since=since, today=today)
@@ -43,8 +51,8 @@ def preview_digest(register: Register, settings, *, out_dir, since: dt.date | No
     return summary_of(digest, written) + " Not emailed (add --send to email it)."
 
 
-def send_digest(register: Register, settings, *, out_dir, since: dt.date | None, today: dt.date,
-                sleep=time.sleep) -> str:
+def send_digest(register: Register, settings: Settings, *, out_dir: str | Path, since: dt.date | None, today: dt.date,
+                sleep: Sleep = time.sleep) -> str:
     """Deliver the digests waiting in the outbox, then make, save, queue and deliver this one; the summary.
     DigestNotSent when someone did not get one (the message says who and what to do)."""
     settings.check_mail()
@@ -66,7 +74,7 @@ def send_digest(register: Register, settings, *, out_dir, since: dt.date | None,
         return _queue_and_deliver(state, settings, digest, bodies, now, [summary] + said, trouble, sleep)
 
 
-def _deliver_earlier(state: DigestState, settings, sleep) -> tuple[list[str], bool]:
+def _deliver_earlier(state: DigestState, settings: Settings, sleep: Sleep) -> tuple[list[str], bool]:
     """Deliver what waits in the outbox first: what happened, and whether someone is in doubt or failed.
     DigestNotSent when one of them still waits: a new digest is made only once the earlier ones are out."""
     earlier = [deliver(state, settings, mid, sleep=sleep) for mid in state.waiting()]
@@ -77,8 +85,8 @@ def _deliver_earlier(state: DigestState, settings, sleep) -> tuple[list[str], bo
     return said, any(d.failed or d.in_doubt for d in earlier)
 
 
-def _queue_and_deliver(state: DigestState, settings, digest: Digest, bodies: tuple[str, str], now: Snapshot,
-                       parts: list[str], trouble: bool, sleep) -> str:
+def _queue_and_deliver(state: DigestState, settings: Settings, digest: Digest, bodies: tuple[str, str], now: Snapshot,
+                       parts: list[str], trouble: bool, sleep: Sleep) -> str:
     """Put the digest in the outbox (once: a repeat is recognised by its Message-ID) and deliver it."""
     message_id, message = _message(digest, bodies, settings)
     if not state.add_to_outbox(message_id, digest.today, digest.subject, settings.mail_to, message, now):
@@ -102,12 +110,13 @@ def _told(parts: list[str], trouble: bool) -> str:
     return " ".join(parts)
 
 
-def _digest_of(now: Snapshot, last: Baseline | None, settings, *, since: dt.date | None, today: dt.date) -> Digest:
+def _digest_of(now: Snapshot, last: Baseline | None, settings: Settings, *, since: dt.date | None,
+               today: dt.date) -> Digest:
     return compare_with_last(now, last, since=since, today=today, stale_days=settings.stale_days,
                              data_file=Path(settings.data_path).name)
 
 
-def save_digest(digest: Digest, out_dir) -> tuple[tuple[str, str], list[Path]]:
+def save_digest(digest: Digest, out_dir: str | Path) -> tuple[tuple[str, str], list[Path]]:
     """Render the digest and publish it as digests/digest-<day>.txt and .html: ((text, html), the paths)."""
     from .render.digest import render_html, render_text
 
@@ -153,13 +162,13 @@ def _peek_baseline(state_dir: Path) -> Baseline | None:
         state.close()
 
 
-def _fingerprint(digest: Digest, recipients) -> str:
+def _fingerprint(digest: Digest, recipients: Iterable[str]) -> str:
     """Same baseline, same data, same day, same recipients -> same fingerprint, so a repeat is recognised."""
     blob = json.dumps([dataclasses.asdict(digest), list(recipients)], default=str, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
 
 
-def _message(digest: Digest, bodies: tuple[str, str], settings) -> tuple[str, bytes]:
+def _message(digest: Digest, bodies: tuple[str, str], settings: Settings) -> tuple[str, bytes]:
     """The email as bytes, with a Message-ID made from the digest's fingerprint."""
     from email import policy
 

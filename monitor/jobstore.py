@@ -1,4 +1,4 @@
-"""The job store: its table, its failures in plain words, and one `monitor schedule` per store.
+"""The job store and the scheduler on it: its table, its failures in plain words, one `monitor schedule` per store.
 
 A second `monitor schedule` on the same store refuses, naming the first one's process and host.
 
@@ -12,14 +12,21 @@ import contextlib
 import hashlib
 import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import MonitorError
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from .settings import Settings
 
 JOB_TABLE = "monitor_jobs"
 
 
-def store_error(settings, exc) -> MonitorError:
+def store_error(settings: Settings, exc: Exception) -> MonitorError:
     """The job store cannot be opened: which setting to check, and the driver PostgreSQL needs."""
     from .settings import SettingsError
 
@@ -29,12 +36,49 @@ def store_error(settings, exc) -> MonitorError:
                          "(pip install psycopg2-binary)")
 
 
+def make_scheduler(settings: Settings) -> BackgroundScheduler:
+    """A BackgroundScheduler on the settings' job store, one job at a time; not started."""
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    if settings.jobstore.startswith("sqlite:///"):
+        folder = Path(settings.jobstore[len("sqlite:///"):]).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from .settings import state_folder_error
+
+            raise state_folder_error(folder, exc.strerror or str(exc)) from None
+    try:
+        store = SQLAlchemyJobStore(url=settings.jobstore, tablename=JOB_TABLE)
+    except Exception as exc:  # SQLAlchemy's errors for a bad address or a missing driver
+        raise store_error(settings, exc) from None
+    return _scheduler_class()(jobstores={"default": store}, executors={"default": ThreadPoolExecutor(1)},
+                              job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+                              timezone=settings.timezone)
+
+
+def _scheduler_class() -> type[BackgroundScheduler]:
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.base import STATE_STOPPED
+
+    class Scheduler(BackgroundScheduler):
+        """APScheduler 3.11 looks for due jobs once more after shutdown() (agronholm/apscheduler#285): it cannot run
+        them then, yet moves their next run on in the store, so a missed digest would be lost. Not here."""
+
+        def _process_jobs(self) -> float | None:
+            if self.state == STATE_STOPPED:
+                return None
+            return super()._process_jobs()
+
+    return Scheduler
+
+
 class AlreadyRunning(MonitorError):
     """Another `monitor schedule` holds this job store; the message names its process id and host."""
 
 
 @contextlib.contextmanager
-def only_scheduler(settings):
+def only_scheduler(settings: Settings) -> Iterator[None]:
     """Hold the job store for this process alone while the block runs; AlreadyRunning when another one holds it.
 
     SQLite: a lock file beside the job store, with the holder's process id and host in a file beside it.
@@ -86,7 +130,7 @@ def _sqlite_owner(store: Path, me: str, where: str):
 
 
 @contextlib.contextmanager
-def _postgres_owner(settings, me: str):
+def _postgres_owner(settings: Settings, me: str):
     from sqlalchemy import create_engine, text
 
     key = int.from_bytes(hashlib.sha256(JOB_TABLE.encode()).digest()[:8], "big", signed=True)

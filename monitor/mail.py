@@ -4,7 +4,7 @@ Sending retries a passing failure (no connection, a 4xx reply) with a growing pa
 away by waiting (a 5xx reply, a wrong password) is raised at once as MailError, and so is a connection lost after
 the message went out (then the server may have it: sending again could make a duplicate). A 4xx about one
 recipient (to RCPT, DATA or the message) is that recipient's alone ("deferred"): the others can still be sent.
-Every step of the conversation has a deadline of smtp_timeout seconds, the greeting included.
+Every step of the conversation has a deadline of smtp_timeout seconds, the greeting included (smtp.py).
 """
 from __future__ import annotations
 
@@ -12,15 +12,19 @@ import datetime as dt
 import logging
 import re
 import smtplib
-import socket
 import ssl
 import time
+from collections.abc import Callable, Iterable
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .errors import MonitorError
+from .smtp import Client, Clock, SSLClient, TimedSSLSocket, describe_failure, reply_text
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +65,7 @@ def new_message_id(sender: str, key: str | None = None) -> str:
     return f"<digest.{key}@{domain}>"
 
 
-def build_message(*, subject: str, text: str, html: str, sender: str, recipients, message_id: str,
+def build_message(*, subject: str, text: str, html: str, sender: str, recipients: Iterable[str], message_id: str,
                   date: dt.datetime | None = None) -> EmailMessage:
     """A multipart/alternative message: the plain text first, the HTML second (clients show the last they can)."""
     msg = EmailMessage()
@@ -79,15 +83,16 @@ def build_message(*, subject: str, text: str, html: str, sender: str, recipients
 class Mailer:
     """One SMTP connection, opened on first use and reopened after a failure; use as a context manager."""
 
-    def __init__(self, settings, *, attempts: int = ATTEMPTS, pause: float = FIRST_PAUSE_SECONDS, sleep=time.sleep):
+    def __init__(self, settings: Settings, *, attempts: int = ATTEMPTS, pause: float = FIRST_PAUSE_SECONDS,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings, self.attempts, self.pause, self.sleep = settings, attempts, pause, sleep
         self._smtp: smtplib.SMTP | None = None
-        self._clock = _Clock(float(settings.smtp_timeout))
+        self._clock = Clock(float(settings.smtp_timeout))
 
     def __enter__(self) -> "Mailer":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -104,7 +109,8 @@ class Mailer:
             self._smtp.close()
             self._smtp = None
 
-    def send(self, message: bytes | EmailMessage, recipient: str, *, before_data=None, not_sent=None) -> None:
+    def send(self, message: bytes | EmailMessage, recipient: str, *, before_data: Callable[[], object] | None = None,
+             not_sent: Callable[[], object] | None = None) -> None:
         """Hand `message` to the server for one recipient, retrying passing failures; MailError if it cannot.
 
         `before_data()` is called once the server has said "go ahead" (354), just before the message itself goes
@@ -140,7 +146,7 @@ class Mailer:
                 self._drop()
                 if begun and not_sent is not None:  # lost while the message was going out, before its end marker
                     not_sent()
-                error = _describe(exc, self._clock)
+                error = describe_failure(exc, self._clock)
                 if attempt == self.attempts:
                     raise MailError(f"could not reach the mail server {self.settings.smtp_host}:"
                                     f"{self.settings.smtp_port} after {self.attempts} attempts: {error}",
@@ -149,7 +155,8 @@ class Mailer:
             self.sleep(pause)
             pause *= 3
 
-    def _transaction(self, smtp, sender: str, address: str, message: bytes, recipient: str, before_data) -> None:
+    def _transaction(self, smtp: smtplib.SMTP, sender: str, address: str, message: bytes, recipient: str,
+                     before_data: Callable[[], object]) -> None:
         """MAIL, RCPT, DATA and the message: smtplib.sendmail in steps, so that we know where a failure happened."""
         code, reply = smtp.mail(sender)
         if code != 250:
@@ -171,8 +178,8 @@ class Mailer:
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
             raise MailError(f"the connection to the mail server was lost after the digest was sent to {address}, "
-                            f"before the server confirmed it ({_describe(exc, self._clock)}): it may or may not "
-                            "have arrived", kind="in-doubt", recipient=recipient) from None
+                            f"before the server confirmed it ({describe_failure(exc, self._clock)}): it may or may "
+                            "not have arrived", kind="in-doubt", recipient=recipient) from None
         if code != 250:
             raise _refusal(code, reply, "the mail server refused the digest", recipient)
 
@@ -183,12 +190,12 @@ class Mailer:
         if not s.smtp_host:
             raise MailError("no mail server is set — set smtp_host (MONITOR_SMTP_HOST)", kind="settings")
         context = ssl.create_default_context()
-        context.sslsocket_class = _TimedSSLSocket
+        context.sslsocket_class = TimedSSLSocket
         smtp: smtplib.SMTP
         if s.smtp_tls == "ssl":
-            smtp = _SSLClient(self._clock, context=context, timeout=self._clock.seconds)
+            smtp = SSLClient(self._clock, context=context, timeout=self._clock.seconds)
         else:
-            smtp = _Client(self._clock, timeout=self._clock.seconds)
+            smtp = Client(self._clock, timeout=self._clock.seconds)
         try:
             code, reply = smtp.connect(s.smtp_host, s.smtp_port)
             if code != 220:
@@ -206,7 +213,7 @@ class Mailer:
                     smtp.login(s.smtp_user, s.smtp_password)
                 except smtplib.SMTPAuthenticationError as exc:
                     raise MailError(f"the mail server did not accept the user name or password for "
-                                    f"{s.smtp_user}: {exc.smtp_code} {_reply(exc.smtp_error)}",
+                                    f"{s.smtp_user}: {exc.smtp_code} {reply_text(exc.smtp_error)}",
                                     kind="settings") from None
                 except smtplib.SMTPNotSupportedError:
                     raise MailError(f"{s.smtp_host} does not offer a login on this connection — check smtp_tls",
@@ -218,117 +225,14 @@ class Mailer:
         return smtp
 
 
-def _refusal(code: int, reply, what: str, recipient: str | None, permanent: MailErrorKind = "refused",
+def _refusal(code: int, reply: bytes | str, what: str, recipient: str | None, permanent: MailErrorKind = "refused",
              passing: MailErrorKind = "deferred") -> MailError:
     """A reply that is not the one expected: 4xx passes (try again later), 5xx does not."""
     if 400 <= code < 500:
-        return MailError(f"{what} for now: {code} {_reply(reply)}", kind=passing, recipient=recipient)
-    return MailError(f"{what}: {code} {_reply(reply)}", kind=permanent, recipient=recipient)
+        return MailError(f"{what} for now: {code} {reply_text(reply)}", kind=passing, recipient=recipient)
+    return MailError(f"{what}: {code} {reply_text(reply)}", kind=permanent, recipient=recipient)
 
 
 def _kind_of(exc: BaseException) -> MailErrorKind:
     # a TLS failure will not go away by waiting: the port or smtp_tls is wrong
     return "settings" if isinstance(exc, ssl.SSLError) else "retry"
-
-
-class _Clock:
-    """One deadline per SMTP step (connecting with the greeting, or one command with its reply).
-
-    A socket timeout counts per recv, so a server dripping a byte a second would never trip it; the deadline
-    bounds the whole step instead."""
-
-    def __init__(self, seconds: float):
-        self.seconds, self.deadline, self.expired = seconds, 0.0, False
-
-    def start(self) -> None:
-        self.deadline, self.expired = time.monotonic() + self.seconds, False
-
-    def left(self) -> float:
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            self.expired = True
-            raise socket.timeout(f"no answer within {self.seconds:g} s")
-        return left
-
-
-class _Timed:
-    """Socket methods that smtplib uses, each bounded by what is left of the step's deadline."""
-
-    clock: _Clock | None = None
-
-    def _bounded(self, call, *args):
-        if self.clock is None:
-            return call(*args)
-        self.settimeout(self.clock.left())  # type: ignore[attr-defined]
-        try:
-            return call(*args)
-        except socket.timeout:
-            self.clock.expired = True
-            raise
-
-    def recv_into(self, buffer, nbytes=0, flags=0):
-        return self._bounded(super().recv_into, buffer, nbytes, flags)  # type: ignore[misc]
-
-    def recv(self, bufsize, flags=0):
-        return self._bounded(super().recv, bufsize, flags)  # type: ignore[misc]
-
-    def sendall(self, data, flags=0):
-        return self._bounded(super().sendall, data, flags)  # type: ignore[misc]
-
-
-class _TimedSocket(_Timed, socket.socket):
-    pass
-
-
-class _TimedSSLSocket(_Timed, ssl.SSLSocket):  # type: ignore[misc]  # SSLSocket.recv's signature differs by a name
-    def recv_into(self, buffer, nbytes=None, flags=0):
-        return self._bounded(ssl.SSLSocket.recv_into.__get__(self), buffer, nbytes, flags)
-
-
-class _Client(smtplib.SMTP):
-    """smtplib.SMTP whose every step has a deadline (see _Clock)."""
-
-    def __init__(self, clock: _Clock, **options):
-        self.clock = clock
-        super().__init__(**options)
-
-    def _get_socket(self, host, port, timeout):
-        self.clock.start()  # the step: connecting and reading the greeting
-        self._host = host  # smtplib sets it only when the host is given to __init__; TLS checks the name with it
-        sock = super()._get_socket(host, port, timeout)
-        if not isinstance(sock, _Timed):
-            sock = _TimedSocket(sock.family, sock.type, sock.proto, fileno=sock.detach())
-        sock.clock = self.clock
-        return sock
-
-    def send(self, s):
-        self.clock.start()  # a new command: a new step
-        super().send(s)
-
-    def starttls(self, *args, **kwargs):
-        reply = super().starttls(*args, **kwargs)
-        if isinstance(self.sock, _Timed):
-            self.sock.clock = self.clock
-        return reply
-
-
-class _SSLClient(_Client, smtplib.SMTP_SSL):
-    pass
-
-
-def _reply(raw) -> str:
-    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-
-
-def _describe(exc: BaseException, clock: _Clock | None = None) -> str:
-    if clock is not None and clock.expired:
-        return f"no complete answer within {clock.seconds:g} s (smtp_timeout)"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused (is the server running, and is the port right?)"
-    if isinstance(exc, socket.gaierror):
-        return "the server name cannot be found (check smtp_host)"
-    if isinstance(exc, (socket.timeout, TimeoutError)):
-        return "no answer in time"
-    if isinstance(exc, ssl.SSLError):
-        return f"TLS failed ({exc.reason or exc}) — check smtp_tls and smtp_port"
-    return f"{exc.__class__.__name__}: {exc}"

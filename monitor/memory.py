@@ -4,24 +4,27 @@ None of them changes a result: a test compares compacted and plain models, and t
 
 - `gc_paused`: the parse tree and the model are large and acyclic; full collections walking millions of young,
   long-lived nodes took about two thirds of compose-and-check time and made it grow faster than the file.
-- `freeze` and `thaw` (compacting): after validation the parse tree is freed, but the few objects that live on are scattered over its
-  memory, and Python returns an arena to the system only when it is empty. Rebuilding the model in fresh memory
-  (a pickle round trip of our own in-memory objects, 0.4 s) took RSS after validation from 217 MB to 116 MB, and
-  kept `monitor report` under 300 MB.
-- `style_of` and `give_style` (render/excel.py): openpyxl registers a cell's style anew each time one is set; copying a
-  finished style object instead took `monitor report` from 40.6 s to 22.3 s (with the other changes of 541e344).
+- `freeze` and `thaw` (compacting): after validation the parse tree is freed, but the few objects that live on
+  are scattered over its memory, and Python returns an arena to the system only when it is empty. Rebuilding the
+  model in fresh memory (a pickle round trip of our own in-memory objects, 0.4 s) took RSS after validation from
+  217 MB to 116 MB, and kept `monitor report` under 300 MB.
+- `style_of` and `give_style` (render/excel.py): openpyxl registers a cell's style anew each time one is set;
+  copying a finished style object instead took `monitor report` from 40.6 s to 22.3 s (with the other changes of
+  541e344).
 """
 from __future__ import annotations
 
 import contextlib
 import copy
 import gc
+from collections.abc import Iterator
+from typing import Any
 
 COMPACT_FROM = 2000  # demands; below this the model is small and compacting would only cost time
 
 
 @contextlib.contextmanager
-def gc_paused():
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building large acyclic trees (see the module's docstring)."""
     was_enabled = gc.isenabled()
     gc.disable()
@@ -32,14 +35,14 @@ def gc_paused():
             gc.enable()
 
 
-def freeze(*objects) -> bytes:
+def freeze(*objects: object) -> bytes:
     """Our own in-memory objects as bytes, so that the caller can drop them before `thaw` rebuilds them."""
     import pickle  # our own objects, in memory only: nothing untrusted is ever unpickled
 
     return pickle.dumps(objects, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def thaw(blob: bytes) -> tuple:
+def thaw(blob: bytes) -> tuple[Any, ...]:
     """The objects given to `freeze`, rebuilt in fresh memory once the old memory is collected."""
     import pickle
 
@@ -47,11 +50,11 @@ def thaw(blob: bytes) -> tuple:
     return pickle.loads(blob)
 
 
-def style_of(cell):
+def style_of(cell: Any) -> Any:
     """A copy of an openpyxl cell's finished style (a private attribute: see the module's docstring)."""
     return copy.copy(cell._style)
 
 
-def give_style(cell, style) -> None:
+def give_style(cell: Any, style: Any) -> None:
     """Give an openpyxl cell a style taken with `style_of`, without registering it anew."""
     cell._style = copy.copy(style)

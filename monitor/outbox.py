@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-from .changes import Baseline, Snapshot
 from .errors import MonitorError
+from .snapshot import Baseline, Snapshot
 
 RecipientState = Literal["sending", "sent", "in-doubt", "failed", "deferred"]
 APPLICATION_ID = 0x6D6F6E69  # "moni": marks the SQLite file as ours (PRAGMA application_id)
@@ -87,8 +88,8 @@ class DigestState:
         row = self.db.execute("SELECT taken, data FROM snapshots ORDER BY id DESC LIMIT 1").fetchone()
         return Baseline(_day(row[0]), Snapshot.from_json(json.loads(row[1]))) if row else None
 
-    def add_to_outbox(self, message_id: str, digest_date: dt.date, subject: str, recipients, message: bytes,
-                      snapshot: Snapshot) -> bool:
+    def add_to_outbox(self, message_id: str, digest_date: dt.date, subject: str, recipients: Iterable[str],
+                      message: bytes, snapshot: Snapshot) -> bool:
         """Queue a digest; False when one with this Message-ID is already known (then nothing changes)."""
         with self.db:
             cur = self.db.execute("INSERT OR IGNORE INTO outbox VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
@@ -146,7 +147,8 @@ class DigestState:
             self.unmark(message_id, recipient)
         else:
             with self.db:
-                self.db.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?)", (message_id, recipient, *row))
+                self.db.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?)",
+                                (message_id, recipient, *row))
 
     def defer(self, message_id: str, recipient: str, detail: str) -> dt.datetime:
         """Record a "try again later" for one recipient; returns when the first of this run of them came (UTC)."""
@@ -195,7 +197,7 @@ def _key(message_id: str) -> str:
 
 
 def find_digest(state: DigestState, ident: str) -> str:
-    """The Message-ID meant by `ident` (the whole Message-ID, with or without <>, or its short form of 6+ characters)."""
+    """The Message-ID meant by `ident`: the whole Message-ID, with or without <>, or its short form (6+ characters)."""
     ident = ident.strip()
     known = state.message_ids()
     full = [m for m in known if m == ident or m == f"<{ident.strip('<>')}>"]

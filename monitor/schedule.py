@@ -6,16 +6,28 @@ with their next run time: a run missed while the machine was off happens once (c
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
-import functools
-import hashlib
-import json
 import logging
+import os
 import signal
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
-from .jobstore import JOB_TABLE, only_scheduler, store_error
+from .jobstore import make_scheduler, only_scheduler, store_error
+
+if TYPE_CHECKING:
+    from apscheduler.job import Job
+    from apscheduler.schedulers.base import BaseScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    from .model import Register
+    from .settings import Settings
+
+PathText = str | os.PathLike[str]
 
 log = logging.getLogger("monitor.schedule")
 
@@ -25,7 +37,7 @@ DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thur
              "sat": "Saturday", "sun": "Sunday"}
 
 
-def digest_trigger(settings):
+def digest_trigger(settings: Settings) -> CronTrigger:
     """The weekly cron trigger: digest_day at digest_hour:digest_minute in the settings' time zone (DST-aware)."""
     from apscheduler.triggers.cron import CronTrigger
 
@@ -33,7 +45,7 @@ def digest_trigger(settings):
                        timezone=settings.timezone)
 
 
-def job_specs(settings, data_path, out_dir) -> list[dict]:
+def job_specs(settings: Settings, data_path: PathText, out_dir: PathText) -> list[dict[str, Any]]:
     """add_job() arguments for every job; functions by import path, arguments as absolute path strings."""
     from apscheduler.triggers.interval import IntervalTrigger
 
@@ -53,44 +65,7 @@ def job_specs(settings, data_path, out_dir) -> list[dict]:
     ]
 
 
-def make_scheduler(settings):
-    """A BackgroundScheduler on the settings' job store, one job at a time; not started."""
-    from apscheduler.executors.pool import ThreadPoolExecutor
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    if settings.jobstore.startswith("sqlite:///"):
-        folder = Path(settings.jobstore[len("sqlite:///"):]).parent
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            from .settings import state_folder_error
-
-            raise state_folder_error(folder, exc.strerror or str(exc)) from None
-    try:
-        store = SQLAlchemyJobStore(url=settings.jobstore, tablename=JOB_TABLE)
-    except Exception as exc:  # SQLAlchemy's errors for a bad address or a missing driver
-        raise store_error(settings, exc) from None
-    return _scheduler_class()(jobstores={"default": store}, executors={"default": ThreadPoolExecutor(1)},
-                              job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
-                              timezone=settings.timezone)
-
-
-def _scheduler_class():
-    from apscheduler.schedulers.background import BackgroundScheduler
-    from apscheduler.schedulers.base import STATE_STOPPED
-
-    class Scheduler(BackgroundScheduler):
-        """APScheduler 3.11 looks for due jobs once more after shutdown() (agronholm/apscheduler#285): it cannot run
-        them then, yet moves their next run on in the store, so a missed digest would be lost. Not here."""
-
-        def _process_jobs(self):
-            if self.state == STATE_STOPPED:
-                return None
-            return super()._process_jobs()
-
-    return Scheduler
-
-
-def start(scheduler, settings, data_path, out_dir) -> None:
+def start(scheduler: BaseScheduler, settings: Settings, data_path: PathText, out_dir: PathText) -> None:
     """Start with the stored jobs; add or replace only the jobs whose definition changed (keeps missed runs)."""
     try:
         scheduler.start(paused=True)
@@ -110,7 +85,7 @@ def start(scheduler, settings, data_path, out_dir) -> None:
     scheduler.resume()
 
 
-def _same(job, spec) -> bool:
+def _same(job: Job, spec: dict[str, Any]) -> bool:
     zone = str(getattr(job.trigger, "timezone", ""))
     return (job.func_ref == spec["func"] and list(job.args) == spec["args"] and job.name == spec["name"]
             and str(job.trigger) == str(spec["trigger"]) and zone == str(getattr(spec["trigger"], "timezone", ""))
@@ -118,16 +93,14 @@ def _same(job, spec) -> bool:
             and job.max_instances == spec["max_instances"])
 
 
-def run_forever(settings, data_path, out_dir) -> int:
+def run_forever(settings: Settings, data_path: PathText, out_dir: PathText) -> int:
     """Run the jobs until Ctrl-C or SIGTERM, then stop cleanly (waiting for a running job); returns 0."""
-    import logging as _logging
     import sys
 
-    _logging.basicConfig(level=_logging.INFO, stream=sys.stderr,
-                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stop = threading.Event()
 
-    def on_signal(signum, _frame):
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("received %s: stopping after the running job, if any", signal.Signals(signum).name)
         stop.set()
 
@@ -151,7 +124,7 @@ def run_forever(settings, data_path, out_dir) -> int:
     return 0
 
 
-def list_jobs(settings, data_path, out_dir) -> str:
+def list_jobs(settings: Settings, data_path: PathText, out_dir: PathText) -> str:
     """The jobs as stored, each with its next run in the settings' time zone, as lines for the terminal."""
     scheduler = make_scheduler(settings)
     try:
@@ -181,7 +154,7 @@ def list_jobs(settings, data_path, out_dir) -> str:
         scheduler.shutdown(wait=False)
 
 
-def _describe(spec, settings) -> str:
+def _describe(spec: dict[str, Any], settings: Settings) -> str:
     if spec["id"] == DIGEST_JOB:
         return (f"digest every {DAY_NAMES[settings.digest_day]} at "
                 f"{settings.digest_hour:02d}:{settings.digest_minute:02d}")
@@ -192,8 +165,31 @@ def _describe(spec, settings) -> str:
 
 # -- the jobs: module-level functions the store refers to by import path ------------------------------------------
 
+@dataclasses.dataclass(frozen=True)
+class JobRun:
+    """What every job starts from: its settings, today in their time zone, the data file and the reports' folder."""
+
+    settings: Settings
+    today: dt.date
+    data_path: str
+    out_dir: str
+
+    def register(self) -> Register | None:
+        """The register in the data file, or None (each error logged as a warning) when it is not valid."""
+        from .commands import load_valid
+        from .problems import DataError
+
+        try:
+            return load_valid(self.data_path, today=self.today)
+        except DataError as exc:
+            for problem in exc.problems:
+                if problem.is_error:
+                    log.warning("%s", problem)
+            return None
+
+
 @contextlib.contextmanager
-def _quiet_cleanup():
+def _quiet_cleanup() -> Iterator[None]:
     """Finalize what a job left behind without a traceback on stderr: a workbook write that failed leaves
     openpyxl generators whose finalizers raise, and Python prints each through sys.unraisablehook. The hook is
     quiet until the job's frames are gone and collected (a gc.collect() costs a few ms per run)."""
@@ -209,18 +205,23 @@ def _quiet_cleanup():
         sys.unraisablehook = previous
 
 
-def _one_line(what: str):
-    """A job that fails logs one plain line and returns: APScheduler would log a traceback at every interval,
-    and bad data (a control character the workbook refuses, say) fails the same way each time."""
-    def wrap(job):
-        @functools.wraps(job)
+def _job(what: str, skipped: str) -> Callable[[Callable[[JobRun], None]], Callable[[str, str], None]]:
+    """The set-up every job shares: its settings (a wrong one logs "`skipped`: why") and its today, then the job.
+
+    A job that fails logs one plain line and returns: APScheduler would log a traceback at every interval, and bad
+    data (a control character the workbook refuses, say) fails the same way each time."""
+    def wrap(job: Callable[[JobRun], None]) -> Callable[[str, str], None]:
         def run(data_path: str, out_dir: str) -> None:
             from .errors import MonitorError
+            from .settings import SettingsError, load_settings, today
 
             with _quiet_cleanup():
                 try:
-                    job(data_path, out_dir)
-                except MonitorError as exc:  # a setting, the mail server, the reports' folder: the message says
+                    settings = load_settings(data_path)
+                    job(JobRun(settings, today(settings.timezone), data_path, out_dir))
+                except SettingsError as exc:
+                    log.error("%s: %s", skipped, exc)
+                except MonitorError as exc:  # the mail server, the reports' folder: the message says
                     log.error("%s: %s", what, exc)
                 except OSError as exc:
                     log.error("%s: %s%s — check that folder", what, exc.strerror or exc,
@@ -229,109 +230,71 @@ def _one_line(what: str):
                     first = (str(exc).strip().splitlines() or [""])[0]
                     log.error("%s failed: %s: %s — check %s with 'monitor validate' and run 'monitor report' by "
                               "hand to see more", what, exc.__class__.__name__, first, data_path)
+
+        # the store calls run(data_path, out_dir) by the job's import path: its name, not the job's signature
+        run.__module__, run.__name__, run.__qualname__, run.__doc__ = (job.__module__, job.__name__,
+                                                                       job.__qualname__, job.__doc__)
         return run
     return wrap
 
 
-@_one_line("weekly digest")
-def weekly_digest_job(data_path: str, out_dir: str) -> None:
+@_job("weekly digest", skipped="weekly digest not made")
+def weekly_digest_job(run: JobRun) -> None:
     """Send the weekly digest, then refresh the reports."""
-    from zoneinfo import ZoneInfo
-
-    from .digest import DigestNotSent, run_digest
+    from .commands import digest_of
+    from .digest import DigestNotSent
     from .mail import MailError
     from .outbox import DeliveryError
-    from .settings import SettingsError, load_settings
+    from .settings import SettingsError
 
-    try:
-        settings = load_settings(data_path)
-    except SettingsError as exc:
-        log.error("weekly digest not made: %s", exc)
-        return
-    today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
-    register = _load(data_path, today)
+    register = run.register()
     if register is None:
-        log.error("weekly digest not made: %s is not valid (run 'monitor validate')", data_path)
+        log.error("weekly digest not made: %s is not valid (run 'monitor validate')", run.data_path)
         return
     try:
-        log.info(run_digest(register, settings, out_dir=out_dir, send=True, today=today))
+        log.info(digest_of(register, run.settings, run.out_dir, since=None, send=True, today=run.today))
     except (SettingsError, MailError, DigestNotSent, DeliveryError) as exc:
         log.error("%s", exc)
-    refresh_reports(register, out_dir, today)
+    refresh_reports(register, run.out_dir, run.today)
 
 
-@_one_line("report refresh")
-def refresh_on_change_job(data_path: str, out_dir: str) -> None:
+@_job("report refresh", skipped="report refresh skipped")
+def refresh_on_change_job(run: JobRun) -> None:
     """Refresh the reports when the data file's content changed since the last look (kept in the state folder)."""
-    from zoneinfo import ZoneInfo
+    from .watch import look, remember
 
-    from .settings import SettingsError, load_settings
-    from .store import write_atomic
-
+    path = Path(run.data_path)
     try:
-        settings = load_settings(data_path)
-    except SettingsError as exc:
-        log.error("report refresh skipped: %s", exc)
-        return
-    from .readfile import read_regular
-
-    seen_file = settings.state_dir / "data-file.json"
-    try:
-        seen = json.loads(read_regular(seen_file) or b"{}")
-    except (OSError, ValueError):
-        seen = {}
-    path = Path(data_path)
-    try:
-        stat = path.stat()
-        if seen.get("path") == str(path) and seen.get("mtime_ns") == stat.st_mtime_ns and seen.get("size") == stat.st_size:
-            return
-        fingerprint = hashlib.sha256(read_regular(path) or b"").hexdigest()  # a FIFO there would hang the job
+        seen = look(path, run.settings.state_dir)
     except OSError as exc:
         log.warning("cannot read %s: %s", path, exc.strerror)
         return
-    now = {"path": str(path), "mtime_ns": stat.st_mtime_ns, "size": stat.st_size, "fingerprint": fingerprint}
-    # "sha256": the key's name before issue 12, in a state folder written by an older version
-    if seen.get("path") != str(path) or seen.get("fingerprint", seen.get("sha256")) != fingerprint:
-        today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
-        register = _load(data_path, today)
+    if seen is None:  # untouched since the last look
+        return
+    if seen.changed:
+        register = run.register()
         if register is None:
             log.warning("%s changed but is not valid (run 'monitor validate'); reports left as they were", path)
         else:
             log.info("%s changed: refreshing the reports", path)
-            refresh_reports(register, out_dir, today)
-    write_atomic(seen_file, json.dumps(now).encode("utf-8"))
+            refresh_reports(register, run.out_dir, run.today)
+    remember(run.settings.state_dir, seen)
 
 
-@_one_line("outbox retry")
-def outbox_job(data_path: str, out_dir: str) -> None:
+@_job("outbox retry", skipped="outbox not retried")
+def outbox_job(run: JobRun) -> None:
     """Try again to deliver digests that are waiting in the outbox."""
-    from .delivery_report import send_waiting
-    from .settings import SettingsError, load_settings
+    from .commands import retry_outbox
 
-    try:
-        settings = load_settings(data_path)
-        said = send_waiting(settings)
-    except SettingsError as exc:
-        log.error("outbox not retried: %s", exc)
-        return
+    said = retry_outbox(run.settings)
     if said:
         log.info("%s", said)
 
 
-def refresh_reports(register, out_dir: str, today: dt.date) -> list:
+def refresh_reports(register: Register, out_dir: str, today: dt.date) -> list[Path]:
     """Write the HTML and Excel reports, as `monitor report` does (commands.write_reports)."""
     from .commands import write_reports
 
     written = write_reports(register, out_dir, today=today)
     log.info("reports refreshed: %d files in %s", len(written), out_dir)
     return written
-
-
-def _load(data_path: str, today: dt.date):
-    from . import validate_file
-
-    register, problems = validate_file(data_path, today=today)
-    for problem in problems:
-        if problem.is_error:
-            log.warning("%s", problem)
-    return register

@@ -9,9 +9,11 @@ import datetime as dt
 import difflib
 import os
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 
 from .errors import MonitorError
 
@@ -21,7 +23,7 @@ DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def state_folder_error(folder, reason: str | OSError) -> "SettingsError":
+def state_folder_error(folder: Path | str, reason: str | OSError) -> "SettingsError":
     """The one message for a state folder that cannot be created or written (reason: words, or the OSError)."""
     if isinstance(reason, OSError):
         name = f": {Path(reason.filename).name}" if reason.filename else ""
@@ -70,7 +72,7 @@ class Settings:
                                 "environment (it is never read from monitor.toml)")
 
 
-def check_text(value, where: str) -> None:
+def check_text(value: Any, where: str) -> None:
     """Raise SettingsError when a text value (or one inside a list) holds a control character or cannot be encoded.
 
     The one rule for text (chars.py), and a line break too: CR/LF in an address would inject mail headers.
@@ -84,19 +86,23 @@ def check_text(value, where: str) -> None:
         if found and "\ud800" <= found[1] <= "\udfff":
             raise SettingsError(f"{where}: is not valid UTF-8 text — set it again, typing the value")
         if found:
-            raise SettingsError(f"{where}: contains {describe(found[1])} at position {found[0] + 1} — remove it (a line break or "
-                                "an invisible character pasted by mistake); write the value on one line")
+            raise SettingsError(f"{where}: contains {describe(found[1])} at position {found[0] + 1} — remove it "
+                                "(a line break or an invisible character pasted by mistake); write the value on one "
+                                "line")
 
 
-# key -> (parser, default); the parser gets the raw value and where it came from, and returns the clean value.
-def _text(value, where):
+# key -> parser; the parser gets the raw value and where it came from, and returns the clean value.
+Parser = Callable[[Any, str], Any]
+
+
+def _text(value: Any, where: str) -> str:
     if not isinstance(value, str):
         raise SettingsError(f"{where}: write text in quotes, for example \"smtp.example.org\"")
     return value.strip()
 
 
-def _int(low: int, high: int, example: int):
-    def parse(value, where):
+def _int(low: int, high: int, example: int) -> Parser:
+    def parse(value: Any, where: str) -> int:
         if isinstance(value, str):
             value = value.strip()
             # ASCII digits only, and few of them: int() also takes '١٢', '1_000' and fails on 5,000 digits
@@ -111,8 +117,8 @@ def _int(low: int, high: int, example: int):
     return parse
 
 
-def _choice(options: tuple[str, ...]):
-    def parse(value, where):
+def _choice(options: tuple[str, ...]) -> Parser:
+    def parse(value: Any, where: str) -> str:
         text = _text(value, where).lower()
         if text not in options:
             raise SettingsError(f"{where}: '{value}' is not allowed — write one of: {', '.join(options)}")
@@ -120,7 +126,7 @@ def _choice(options: tuple[str, ...]):
     return parse
 
 
-def _address(value, where):
+def _address(value: Any, where: str) -> str:
     text = _text(value, where)
     name, addr = parseaddr(text)
     if not addr or "@" not in addr or " " in addr:
@@ -134,7 +140,7 @@ def check_address(value: str, where: str) -> str:
     return _address(value, where)
 
 
-def _addresses(value, where):
+def _addresses(value: Any, where: str) -> tuple[str, ...]:
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list):
         raise SettingsError(f"{where}: write a list of addresses, e.g. [\"a@example.org\", \"b@example.org\"]")
@@ -150,7 +156,7 @@ def _addresses(value, where):
     return clean
 
 
-def _timezone(value, where):
+def _timezone(value: Any, where: str) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     text = _text(value, where)
@@ -161,7 +167,7 @@ def _timezone(value, where):
     return text
 
 
-def _jobstore(value, where):
+def _jobstore(value: Any, where: str) -> str:
     text = _text(value, where)
     if "://" not in text:
         raise SettingsError(f"{where}: '{text}' is not a database address — write one like "
@@ -169,7 +175,7 @@ def _jobstore(value, where):
     return text
 
 
-PARSERS = {
+PARSERS: dict[str, Parser] = {
     "smtp_host": _text, "smtp_port": _int(1, 65535, 587), "smtp_user": _text, "smtp_tls": _choice(TLS_MODES),
     "smtp_timeout": _int(1, 600, 60), "mail_from": _address, "mail_to": _addresses, "state": _text,
     "jobstore": _jobstore, "digest_day": _choice(DAYS), "digest_hour": _int(0, 23, 8),
@@ -179,7 +185,36 @@ PARSERS = {
 ENV_ONLY = {"smtp_password"}
 
 
-def load_settings(data_path, environ=None) -> Settings:
+def today(timezone: str, *, now: dt.datetime | None = None) -> dt.date:
+    """'Today' for every command and job, and the 'as of' day of reports: the date in the settings' time zone.
+
+    `now` (aware) stands for the clock, so that a test can fix it; `--today` overrides the result, not this.
+    """
+    from zoneinfo import ZoneInfo
+
+    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(ZoneInfo(timezone)).date()
+
+
+def timezone_of(data_path: str | os.PathLike, environ: Mapping[str, str] | None = None) -> str:
+    """The time zone the settings give (MONITOR_TIMEZONE, else monitor.toml's `timezone`, else the default).
+
+    Only what "today" needs is checked here: a wrong mail setting does not stop `monitor report`; a monitor.toml
+    that cannot be read, or a time zone that does not exist, does (SettingsError), since the date depends on it.
+    """
+    environ = os.environ if environ is None else environ
+    toml_path = Path(data_path).resolve().parent / TOML_NAME
+    value: Any
+    if environ.get("MONITOR_TIMEZONE", "").strip():
+        value, where = environ["MONITOR_TIMEZONE"], "environment variable MONITOR_TIMEZONE"
+    else:
+        value, where = _parse_toml(toml_path).get("timezone"), f"{toml_path}: timezone"
+    if value is None:
+        return Settings.timezone
+    check_text(value, where)
+    return _timezone(value, where)
+
+
+def load_settings(data_path: str | os.PathLike, environ: Mapping[str, str] | None = None) -> Settings:
     """The settings for the data file at `data_path`: its monitor.toml, overridden by MONITOR_* variables."""
     environ = os.environ if environ is None else environ
     data_path = Path(data_path)
@@ -209,7 +244,23 @@ def load_settings(data_path, environ=None) -> Settings:
 
 
 def _read_toml(path: Path) -> dict:
-    """The settings in monitor.toml (flat `key = value` lines), or {} when there is none."""
+    """The settings in monitor.toml (flat `key = value` lines), or {} when there is none; every key checked."""
+    values = _parse_toml(path)
+    for key, value in values.items():
+        if key in ENV_ONLY:
+            raise SettingsError(f"{path}: {key} must not be kept in a file — remove that line and set "
+                                f"MONITOR_{key.upper()} in the environment instead")
+        if key not in PARSERS:
+            close = difflib.get_close_matches(key, list(PARSERS), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "known settings: " + ", ".join(PARSERS)
+            raise SettingsError(f"{path}: unknown setting '{key}' — {hint}")
+        if isinstance(value, (dict, dt.date, dt.time, dt.datetime)):
+            raise SettingsError(f"{path}: {key}: write a plain value, for example {key} = \"...\"")
+    return values
+
+
+def _parse_toml(path: Path) -> dict[str, Any]:
+    """monitor.toml read as TOML, or {} when there is none; SettingsError when it cannot be read or parsed."""
     import tomllib
 
     from .readfile import NotARegularFile, read_regular
@@ -229,14 +280,4 @@ def _read_toml(path: Path) -> dict:
         raise SettingsError(f"{path}: is not UTF-8 text — save it as UTF-8 in your editor") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: {exc} — write one setting per line as key = \"value\"") from None
-    for key, value in values.items():
-        if key in ENV_ONLY:
-            raise SettingsError(f"{path}: {key} must not be kept in a file — remove that line and set "
-                                f"MONITOR_{key.upper()} in the environment instead")
-        if key not in PARSERS:
-            close = difflib.get_close_matches(key, list(PARSERS), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "known settings: " + ", ".join(PARSERS)
-            raise SettingsError(f"{path}: unknown setting '{key}' — {hint}")
-        if isinstance(value, (dict, dt.date, dt.time, dt.datetime)):
-            raise SettingsError(f"{path}: {key}: write a plain value, for example {key} = \"...\"")
     return values

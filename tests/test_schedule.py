@@ -185,6 +185,21 @@ def test_the_data_file_fingerprint_stored_by_an_older_version_is_still_read(plac
     assert calls == []  # the same content: no refresh
     assert json.loads(seen.read_text(encoding="utf-8"))["fingerprint"] == hashlib.sha256(data.read_bytes()).hexdigest()
 
+
+def test_the_jobs_work_as_of_today_in_the_settings_time_zone(place, monkeypatch):
+    from monitor.settings import today
+
+    data, out = place
+    days = []
+    monkeypatch.setattr(schedule, "refresh_reports", lambda register, out_dir, today: days.append(today))
+    for zone in ("Pacific/Kiritimati", "Etc/GMT+12"):  # 26 hours apart: their dates always differ
+        monkeypatch.setenv("MONITOR_TIMEZONE", zone)
+        before = today(zone)
+        schedule.weekly_digest_job(str(data), str(out))  # no mail settings: no digest, then the reports
+        assert days[-1] in (before, today(zone))
+    assert len(days) == 2 and days[0] > days[1]
+
+
 def test_schedule_stops_cleanly_on_sigterm(place, tmp_path):
     data, out = place
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

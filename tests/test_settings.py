@@ -1,10 +1,14 @@
 """Settings: monitor.toml beside the data file, MONITOR_* environment variables win, bad values give messages."""
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from monitor.cli import main
-from monitor.settings import SettingsError, load_settings
+from monitor.commands import as_of
+from monitor.settings import SettingsError, load_settings, timezone_of, today
 
 
 def write_toml(folder, text: str):
@@ -201,3 +205,46 @@ def test_cli_in_a_real_process_gives_messages_for_control_characters_and_a_fifo(
     os.mkfifo(small_file.parent / "monitor.toml")
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 1 and "FIFO" in proc.stderr and "internal error" not in proc.stderr
+
+
+# -- "today": the date in the settings' time zone, for the command line and the scheduler alike ----------------
+
+# 11:30 UTC: already the 25th on Kiritimati (UTC+14), still the 23rd in Etc/GMT+12 (UTC-12; the sign is POSIX's)
+NOON_UTC = dt.datetime(2026, 11, 24, 11, 30, tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize("zone, day", [("Pacific/Kiritimati", dt.date(2026, 11, 25)),
+                                       ("Etc/GMT+12", dt.date(2026, 11, 23)), ("UTC", dt.date(2026, 11, 24))])
+def test_today_is_the_date_in_the_settings_time_zone(zone, day):
+    assert today(zone, now=NOON_UTC) == day
+    assert today(zone, now=NOON_UTC.astimezone(ZoneInfo("America/New_York"))) == day  # the instant, not its zone
+
+
+def test_the_time_zone_of_today_comes_from_the_environment_then_the_file(tmp_path):
+    data = tmp_path / "demands.yaml"
+    assert timezone_of(data, environ={}) == "Europe/Brussels"
+    # a wrong mail setting does not matter to "today"; the time zone does
+    write_toml(tmp_path, 'timezone = "Pacific/Kiritimati"\nsmtp_port = 99999\nsmtp_hots = "x"\n')
+    assert timezone_of(data, environ={}) == "Pacific/Kiritimati"
+    assert timezone_of(data, environ={"MONITOR_TIMEZONE": "Etc/GMT+12"}) == "Etc/GMT+12"
+    assert as_of(data, None, now=NOON_UTC) == dt.date(2026, 11, 25)
+    assert as_of(data, dt.date(2022, 1, 13), now=NOON_UTC) == dt.date(2022, 1, 13)  # --today wins
+    write_toml(tmp_path, 'timezone = "Europe/Bruxelles"\n')
+    with pytest.raises(SettingsError, match="Europe/Bruxelles.*not a time zone"):
+        timezone_of(data, environ={})
+
+
+def test_the_command_line_works_as_of_today_in_the_settings_time_zone(small_file, tmp_path, no_monitor_env,
+                                                                       monkeypatch, capsys):
+    # The two zones are 26 hours apart, so their dates differ whenever the test runs: the day that is today on
+    # Kiritimati is still in the future in Etc/GMT+12.
+    monkeypatch.setenv("MONITOR_STATE", str(tmp_path / "state"))
+    kiritimati = today("Pacific/Kiritimati")
+    argv = ["--file", str(small_file), "digest", "--since", kiritimati.isoformat(), "--out", str(tmp_path / "out")]
+    monkeypatch.setenv("MONITOR_TIMEZONE", "Pacific/Kiritimati")
+    assert main(argv) == 0
+    monkeypatch.setenv("MONITOR_TIMEZONE", "Etc/GMT+12")
+    capsys.readouterr()
+    assert main(argv) == 2
+    assert "is in the future" in capsys.readouterr().err
+    assert main(["--today", kiritimati.isoformat()] + argv) == 0  # --today still overrides
