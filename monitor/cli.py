@@ -110,8 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     command("schema", cmd_schema, "print the JSON Schema of the data file, for editors")
     sub = command("report", cmd_report, "write the HTML and Excel progress reports")
     sub.add_argument("--out", metavar="DIR", default="reports", help="the output folder (default: reports)")
+    _view_options(sub)
     sub = command("status", cmd_status, "a short overview in the terminal")
     sub.add_argument("--resolution", metavar="ID", default=None, help="only this resolution")
+    _view_options(sub)
     sub = command("update", cmd_update, "add one history entry to a demand, changing nothing else")
     sub.add_argument("id", metavar="ID", help="the demand's id")
     sub.add_argument("--status", required=True, help="pending, in-progress, partly-met, met, not-met or reversed")
@@ -195,19 +197,28 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _view_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date_arg, default=None, dest="as_of",
+                     help="show the register as it stood at the end of this day (entries after it left out)")
+    sub.add_argument("--since", metavar="YYYY-MM-DD", type=_date_arg, default=None,
+                     help="also list each demand whose status changed after this day")
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from .commands import as_of, report
 
-    written = report(data_path(args), args.out, today=as_of(data_path(args), args.today))
-    print(f"wrote {len(written)} files to {args.out}/: " + ", ".join(p.name for p in written))
+    written = report(data_path(args), args.out, today=as_of(data_path(args), args.today), as_of=args.as_of,
+                     since=args.since)
+    shown = f" (as of {args.as_of})" if args.as_of else ""
+    print(f"wrote {len(written)} files to {args.out}/{shown}: " + ", ".join(p.name for p in written))
     return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     from .commands import as_of, status
 
-    sys.stdout.write(status(data_path(args), resolution=args.resolution,
-                            today=as_of(data_path(args), args.today)))
+    sys.stdout.write(status(data_path(args), resolution=args.resolution, today=as_of(data_path(args), args.today),
+                            as_of=args.as_of, since=args.since))
     return 0
 
 

@@ -18,6 +18,7 @@ from .model import Register
 
 if TYPE_CHECKING:
     from .settings import Settings
+    from .view import View
 
 
 class ReportsNotWritten(MonitorError):
@@ -32,6 +33,25 @@ class NoSuchResolution(MonitorError):
     """A command named a resolution the register does not have: wrong usage."""
 
     exit_code = 2
+
+
+class BadDays(MonitorError):
+    """--as-of after today, or --since not before the day shown: wrong usage."""
+
+    exit_code = 2
+
+
+def view_of(data_path: str | os.PathLike, *, today: dt.date, as_of: dt.date | None = None,
+            since: dt.date | None = None) -> View:
+    """What a report or overview shows: the register as of `as_of` (default today), changes since `since`."""
+    from .view import View, cite  # noqa: F811  (at run time, not only for the type checker)
+
+    shown = as_of or today
+    if shown > today:
+        raise BadDays(f"--as-of {shown} is after today ({today}) — give a day that has passed")
+    if since is not None and since >= shown:
+        raise BadDays(f"--since {since} is not before {shown}, the day the report shows — give an earlier day")
+    return View(as_of=shown, since=since, past=shown < today, source=cite(data_path))
 
 
 def as_of(data_path: str | os.PathLike, given: dt.date | None, *, now: dt.datetime | None = None) -> dt.date:
@@ -55,14 +75,15 @@ def load_valid(data_path: str | os.PathLike, *, today: dt.date | None, compact: 
     return register
 
 
-def write_reports(register: Register, out: str, *, today: dt.date) -> list[Path]:
+def write_reports(register: Register, out: str, *, today: dt.date | None = None,
+                  view: View | None = None) -> list[Path]:
     """Every report written into `out` together; ReportsNotWritten, with the previous reports left as they were."""
     from .report import write_reports as write_all
     from .store import DiskFull, NameTooLong, UnsafeTarget
 
     unchanged = f"the previous reports in {out}/ are unchanged"
     try:
-        return write_all(register, out, today=today)
+        return write_all(register, out, today=today, view=view)
     except DiskFull as exc:
         raise ReportsNotWritten(f"the disk is full: cannot write to {exc.filename} — {unchanged}; free some space "
                                 "(or choose a folder on another disk with --out) and run it again") from None
@@ -81,20 +102,32 @@ def write_reports(register: Register, out: str, *, today: dt.date) -> list[Path]
                                 "if it is open") from None
 
 
-def report(data_path: str | os.PathLike, out: str, *, today: dt.date) -> list[Path]:
-    """`monitor report`: the valid register's reports written into `out`."""
-    return write_reports(load_valid(data_path, today=today), out, today=today)
+def report(data_path: str | os.PathLike, out: str, *, today: dt.date, as_of: dt.date | None = None,
+           since: dt.date | None = None) -> list[Path]:
+    """`monitor report`: the valid register's reports written into `out`, as it stood at the end of `as_of`
+    (default today), with what changed since `since`. The data is validated against the real today."""
+    view = view_of(data_path, today=today, as_of=as_of, since=since)
+    return write_reports(_shown(load_valid(data_path, today=today), view), out, view=view)
 
 
-def status(data_path: str | os.PathLike, *, resolution: str | None, today: dt.date) -> str:
-    """`monitor status`: the overview as text, for all resolutions or for one."""
+def status(data_path: str | os.PathLike, *, resolution: str | None, today: dt.date, as_of: dt.date | None = None,
+           since: dt.date | None = None) -> str:
+    """`monitor status`: the overview as text, for all resolutions or for one, as of a day, changes since another."""
     from .render.text import render_status
 
-    register = load_valid(data_path, today=today)
+    view = view_of(data_path, today=today, as_of=as_of, since=since)
+    register = _shown(load_valid(data_path, today=today), view)
     if resolution and resolution not in {r.id for r in register.resolutions}:
-        raise NoSuchResolution(f"there is no resolution '{resolution}' — use one of: "
-                               + ", ".join(r.id for r in register.resolutions))
-    return render_status(register, resolution_id=resolution, today=today)
+        raise NoSuchResolution(f"there is no resolution '{resolution}'{' on ' + str(view.as_of) if view.past else ''}"
+                               " — use one of: " + (", ".join(r.id for r in register.resolutions) or "(none yet)"))
+    return render_status(register, resolution_id=resolution, today=view.as_of, since=view.since)
+
+
+def _shown(register: Register, view: View) -> Register:
+    """The register as the view shows it: cut at its day when that day has passed."""
+    from .view import register_as_of
+
+    return register_as_of(register, view.as_of) if view.past else register
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,10 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 OLDEST = 10
 
 
-def render_status(register: Register, resolution_id: str | None = None, *, today: dt.date) -> str:
-    """The overview for all resolutions, or for one; every line at most 80 characters."""
+def render_status(register: Register, resolution_id: str | None = None, *, today: dt.date,
+                  since: dt.date | None = None) -> str:
+    """The overview for all resolutions, or for one, as of `today`; every line at most 80 characters. With
+    `since`, it ends with each demand whose status changed between the end of that day and `today`."""
     resolutions = [r for r in register.resolutions if resolution_id in (None, r.id)]
     demands = [d for d in register.demands if d.resolution in {r.id for r in resolutions}]
     open_count = sum(1 for d in demands if d.status.is_open)
@@ -30,7 +32,22 @@ def render_status(register: Register, resolution_id: str | None = None, *, today
         lines += ["  none: no demands are recorded yet."]
     else:
         lines += _oldest(register, demands, today) or ["  none: every demand is met."]
+    if since is not None:
+        lines += _changed(register, demands, since, today)
     return "\n".join(_fit(line) for line in lines) + "\n"
+
+
+def _changed(register: Register, demands: Sequence[Demand], since: dt.date, today: dt.date) -> list[str]:
+    from ..view import changes_since
+
+    ids = {d.id for d in demands}
+    changes = [c for c in changes_since(register, since, today) if c.demand.id in ids]
+    lines = ["", f"Changed since {since.isoformat()}: {len(changes)} demand{_s(len(changes))}."]
+    for c in changes:
+        before = c.before.label if c.before else "not yet demanded"
+        lines.append(f"  {c.demand.id}: {before} -> {c.after.label}")
+        lines += [f"    {e.date.isoformat()} {e.status.label}: {e.note}" for e in c.entries]
+    return lines
 
 
 def _s(n: int) -> str:
