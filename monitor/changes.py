@@ -24,7 +24,8 @@ from .snapshot import (
 )
 
 FIRST_PERIOD_DAYS = 7
-STALE_SHOWN = 10
+# The monthly list of demands that have not moved shows at most this many (the oldest first); the reports have all.
+STALE_LISTED = 100
 
 
 def snapshot_of(register: Register) -> Snapshot:
@@ -130,6 +131,9 @@ class Digest:
     counts: tuple[StatusCount, ...]
     resolutions: dict
     data_file: str = "demands.yaml"
+    stale_listed: bool = True  # this digest lists the demands that have not moved (see stale_list_due)
+    title: str = "Demands digest"  # the register's name, for the subject and the heading (digest.digest_title)
+    reports_url: str = ""  # where the reports are published (the reports_url setting); "" for none
 
     @property
     def change_count(self) -> int:
@@ -145,29 +149,38 @@ class Digest:
 
     @property
     def subject(self) -> str:
-        """The email's subject: the period, then the headline."""
-        return f"Demands digest {short_date(self.period_start)} – {short_date(self.today)}: {self.headline}"
+        """The email's subject: the register's name, what changed, and the day (short: the headline comes early)."""
+        return f"{self.title}: {self.headline} ({short_date(self.today)})"
 
 
 def _n(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
+def stale_list_due(delivered_before: dt.date | None, today: dt.date) -> bool:
+    """True when this digest lists the demands that have not moved: the first digest of a calendar month, i.e.
+    no digest was delivered earlier this month (`delivered_before`: the last one delivered before today, or None).
+    The others give only their number, so the same list does not come every week."""
+    return delivered_before is None or (delivered_before.year, delivered_before.month) != (today.year, today.month)
+
+
 def compare_with_last(now: Snapshot, last: Baseline | None, *, since: dt.date | None, today: dt.date,
-                      stale_days: int, data_file: str = "demands.yaml") -> Digest:
+                      stale_days: int, data_file: str = "demands.yaml", stale_listed: bool = True) -> Digest:
     """The digest of `now` against the last delivered one; for the first digest, or with `since`, the entries
-    dated from `since` (or the last FIRST_PERIOD_DAYS days) on."""
+    dated from `since` (or the last FIRST_PERIOD_DAYS days) on. The demands that have not moved are listed
+    when `stale_listed` (see stale_list_due), otherwise counted."""
     if last is not None and since is None:
         return compare(last.snapshot, now, today=today, period_start=last.taken, last_digest=last.taken,
-                       stale_days=stale_days, data_file=data_file)
+                       stale_days=stale_days, data_file=data_file, stale_listed=stale_listed)
     period_start = since or today - dt.timedelta(days=FIRST_PERIOD_DAYS)
     return compare(snapshot_before(now, period_start), now, today=today, period_start=period_start,
-                   last_digest=None, stale_days=stale_days, data_file=data_file)
+                   last_digest=None, stale_days=stale_days, data_file=data_file, stale_listed=stale_listed)
 
 
 def compare(before: Snapshot, now: Snapshot, *, today: dt.date, period_start: dt.date, last_digest: dt.date | None,
-            stale_days: int, data_file: str = "demands.yaml") -> Digest:
-    """What changed from `before` to `now`, plus the demands that have not moved for long."""
+            stale_days: int, data_file: str = "demands.yaml", stale_listed: bool = True) -> Digest:
+    """What changed from `before` to `now`, plus the demands that have not moved for long (listed only when
+    `stale_listed`, otherwise counted)."""
     new_entries, new_demands, corrections = [], [], []
     for key, dem in now.demands.items():
         old = before.demands.get(key)
@@ -184,7 +197,7 @@ def compare(before: Snapshot, now: Snapshot, *, today: dt.date, period_start: dt
     for key, old in before.demands.items():
         if key not in now.demands:
             corrections.append(Correction("demand", key, old.text("demand"), "demand", old.text("demand"),
-                                          f"removed from {data_file}"))
+                                          "removed from the register"))
     for key, res in now.resolutions.items():
         if key in before.resolutions:
             corrections += _field_corrections("resolution", key, res["title"], before.resolutions[key], res,
@@ -192,9 +205,11 @@ def compare(before: Snapshot, now: Snapshot, *, today: dt.date, period_start: dt
     new_entries.sort(key=lambda e: (e.date, e.demand_id))
     stale = sorted(_stale(now, today, stale_days), key=lambda s: (s.since, s.demand_id))
     return Digest(today=today, period_start=period_start, last_digest=last_digest, new_entries=tuple(new_entries),
-                  new_demands=tuple(new_demands), corrections=tuple(corrections), stale=tuple(stale[:STALE_SHOWN]),
-                  stale_total=len(stale), stale_days=stale_days, counts=_counts(before, now),
-                  resolutions={k: r["title"] for k, r in now.resolutions.items()}, data_file=data_file)
+                  new_demands=tuple(new_demands), corrections=tuple(corrections),
+                  stale=tuple(stale[:STALE_LISTED]) if stale_listed else (), stale_total=len(stale),
+                  stale_days=stale_days, counts=_counts(before, now),
+                  resolutions={k: r["title"] for k, r in now.resolutions.items()}, data_file=data_file,
+                  stale_listed=stale_listed)
 
 
 def _field_corrections(kind: str, key: str, label: Any, old: dict[str, FieldValue], new: dict[str, FieldValue],

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .changes import Digest, compare_with_last, snapshot_of
+from .changes import Digest, compare_with_last, snapshot_of, stale_list_due
 from .delivery import Delivery, deliver, sending_state
 from .delivery_report import delivery_text
 from .errors import MonitorError
@@ -45,8 +45,9 @@ def run_digest(register: Register, settings: Settings, *, out_dir: str | Path, s
 def preview_digest(register: Register, settings: Settings, *, out_dir: str | Path, since: dt.date | None,
                    today: dt.date) -> str:
     """Make and save the digest without sending it; the state folder is read if it exists, never written."""
-    last = None if since else _peek_baseline(settings.state_dir)
-    digest = _digest_of(snapshot_of(register), last, settings, since=since, today=today)
+    last, before = _peek_state(settings.state_dir, today)
+    digest = _digest_of(register, snapshot_of(register), None if since else last, settings, since=since,
+                        today=today, stale_listed=stale_list_due(before, today))
     _, written = save_digest(digest, out_dir)
     return summary_of(digest, written) + " Not emailed (add --send to email it)."
 
@@ -60,7 +61,8 @@ def send_digest(register: Register, settings: Settings, *, out_dir: str | Path, 
         said, trouble = _deliver_earlier(state, settings, sleep)
         last = state.latest_snapshot()
         now = snapshot_of(register)
-        digest = _digest_of(now, last, settings, since=since, today=today)
+        digest = _digest_of(register, now, last, settings, since=since, today=today,
+                            stale_listed=stale_list_due(state.delivered_before(today), today))
         bodies, written = save_digest(digest, out_dir)
         summary = summary_of(digest, written)
         if since is None and digest.change_count == 0:
@@ -110,10 +112,42 @@ def _told(parts: list[str], trouble: bool) -> str:
     return " ".join(parts)
 
 
-def _digest_of(now: Snapshot, last: Baseline | None, settings: Settings, *, since: dt.date | None,
-               today: dt.date) -> Digest:
-    return compare_with_last(now, last, since=since, today=today, stale_days=settings.stale_days,
-                             data_file=Path(settings.data_path).name)
+def _digest_of(register: Register, now: Snapshot, last: Baseline | None, settings: Settings, *,
+               since: dt.date | None, today: dt.date, stale_listed: bool) -> Digest:
+    digest = compare_with_last(now, last, since=since, today=today, stale_days=settings.stale_days,
+                               data_file=Path(settings.data_path).name, stale_listed=stale_listed)
+    return dataclasses.replace(digest, title=digest_title(register), reports_url=settings.reports_url)
+
+
+def register_title(register: Register) -> str:
+    """The register's own name (e.g. "European Parliament demands on Kazakhstan"), or "" when it gives none."""
+    return ""
+
+
+def digest_title(register: Register) -> str:
+    """The name a digest goes by, in its subject and heading: the register's title, else "Demands on <what the
+    resolutions' titles have in common>" (e.g. "Demands on Kazakhstan"), else "Demands digest"."""
+    subject = _common_subject(r.title for r in register.resolutions)
+    return register_title(register) or (f"Demands on {subject}" if subject else "Demands digest")
+
+
+# the last of these words in the titles' common ending starts what they are about ("... on the situation in X")
+_ABOUT = {"on", "in", "of", "about", "concerning", "regarding", "for"}
+
+
+def _common_subject(titles: Iterable[str]) -> str:
+    """What all the titles end with, from after its last "on"/"in"/"of": "Kazakhstan" for "... on Kazakhstan" and
+    "... on the situation in Kazakhstan"; "" when they end differently."""
+    words = [t.split() for t in titles if t.strip()]
+    if not words:
+        return ""
+    common: list[str] = []
+    for column in zip(*(reversed(w) for w in words)):
+        if len({c.lower() for c in column}) != 1:
+            break
+        common.insert(0, column[0])
+    cut = max((i + 1 for i, w in enumerate(common) if w.lower() in _ABOUT), default=0)
+    return " ".join(common[cut:]).rstrip(".")
 
 
 def save_digest(digest: Digest, out_dir: str | Path) -> tuple[tuple[str, str], list[Path]]:
@@ -151,13 +185,14 @@ def _free_name(folder: Path, base: str, text: bytes) -> str:
         name, n = f"{base}-{n}", n + 1
 
 
-def _peek_baseline(state_dir: Path) -> Baseline | None:
-    """The last baseline without creating the state folder (a preview must not write state)."""
+def _peek_state(state_dir: Path, today: dt.date) -> tuple[Baseline | None, dt.date | None]:
+    """The last baseline and the day of the last digest delivered before today, without creating the state
+    folder (a preview must not write state)."""
     if not (Path(state_dir) / "digest.sqlite").exists():
-        return None
+        return None, None
     state = DigestState(state_dir)
     try:
-        return state.latest_snapshot()
+        return state.latest_snapshot(), state.delivered_before(today)
     finally:
         state.close()
 

@@ -88,6 +88,12 @@ class DigestState:
         row = self.db.execute("SELECT taken, data FROM snapshots ORDER BY id DESC LIMIT 1").fetchone()
         return Baseline(_day(row[0]), Snapshot.from_json(json.loads(row[1]))) if row else None
 
+    def delivered_before(self, day: dt.date) -> dt.date | None:
+        """The day of the latest digest delivered before `day`, or None: whether a monthly part is due today
+        does not change with today's own delivery, so the same digest made again is still the same."""
+        row = self.db.execute("SELECT MAX(taken) FROM snapshots WHERE taken < ?", (day.isoformat(),)).fetchone()
+        return _day(row[0]) if row[0] else None
+
     def add_to_outbox(self, message_id: str, digest_date: dt.date, subject: str, recipients: Iterable[str],
                       message: bytes, snapshot: Snapshot) -> bool:
         """Queue a digest; False when one with this Message-ID is already known (then nothing changes)."""

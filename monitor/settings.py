@@ -57,6 +57,7 @@ class Settings:
     timezone: str = "Europe/Brussels"
     stale_days: int = 365
     watch_seconds: int = 60
+    reports_url: str = ""
     sources: dict = field(default_factory=dict, compare=False, repr=False)
 
     def check_mail(self) -> None:
@@ -167,6 +168,17 @@ def _timezone(value: Any, where: str) -> str:
     return text
 
 
+def _web_address(value: Any, where: str) -> str:
+    """An http(s) address with a host, as the data file's links are checked (fields.is_web_address)."""
+    from .fields import is_web_address
+
+    text = _text(value, where)
+    if text and not is_web_address(text):
+        raise SettingsError(f"{where}: '{text[:80]}' is not a web address — write the address where the reports are "
+                            "published, starting with https://, for example https://example.org/kazakhstan/")
+    return text
+
+
 def _jobstore(value: Any, where: str) -> str:
     text = _text(value, where)
     if "://" not in text:
@@ -180,7 +192,7 @@ PARSERS: dict[str, Parser] = {
     "smtp_timeout": _int(1, 600, 60), "mail_from": _address, "mail_to": _addresses, "state": _text,
     "jobstore": _jobstore, "digest_day": _choice(DAYS), "digest_hour": _int(0, 23, 8),
     "digest_minute": _int(0, 59, 0), "timezone": _timezone, "stale_days": _int(1, 36500, 365),
-    "watch_seconds": _int(5, 86400, 60),
+    "watch_seconds": _int(5, 86400, 60), "reports_url": _web_address,
 }
 ENV_ONLY = {"smtp_password"}
 

@@ -248,3 +248,16 @@ def test_the_command_line_works_as_of_today_in_the_settings_time_zone(small_file
     assert main(argv) == 2
     assert "is in the future" in capsys.readouterr().err
     assert main(["--today", kiritimati.isoformat()] + argv) == 0  # --today still overrides
+
+
+def test_reports_url_is_an_http_address(tmp_path):
+    write_toml(tmp_path, 'reports_url = "https://example.org/kazakhstan/"\n')
+    assert load_settings(tmp_path / "demands.yaml", environ={}).reports_url == "https://example.org/kazakhstan/"
+    assert load_settings(tmp_path / "other" / "demands.yaml", environ={}).reports_url == ""  # none: no link
+
+
+@pytest.mark.parametrize("value", ["example.org/reports", "javascript:alert(1)", "ftp://example.org/", "https://"])
+def test_a_reports_url_that_is_not_a_web_address_is_a_message(tmp_path, value):
+    with pytest.raises(SettingsError) as info:
+        load_settings(tmp_path / "demands.yaml", environ={"MONITOR_REPORTS_URL": value})
+    assert "MONITOR_REPORTS_URL" in str(info.value) and "https://" in str(info.value)

@@ -1,20 +1,25 @@
-"""A Digest -> the plain-text and the HTML email body (Jinja2; the HTML autoescaped, the reports' stylesheet inline).
+"""A Digest -> the plain-text and the HTML email body (Jinja2; the HTML autoescaped).
 
-Only http(s) addresses become links; everything from the data is text, whatever characters it holds.
+The HTML has its own stylesheet, templates/digest.css, copied into each element's style attribute by css_inline:
+Gmail and Outlook drop or ignore a <style> block, and neither knows CSS custom properties or grid. Only http(s)
+addresses become links; everything from the data is text, whatever characters it holds.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from ..fields import STATUS_SYMBOLS
 from ..model import Status
-from . import TEMPLATES, duration, long_date, short_date
+from . import TEMPLATES, duration, long_date, page_names, short_date
 from .html import weblink  # one rule for links, in reports and digests alike
 
 if TYPE_CHECKING:
     import jinja2
 
-    from ..digest import Digest
+    from ..changes import Digest
+
+Item = TypeVar("Item")
 
 
 def environment() -> jinja2.Environment:
@@ -27,7 +32,8 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     env.filters.update(long_date=long_date, short_date=short_date, duration=duration, label=_label,
-                       symbol=lambda s: STATUS_SYMBOLS[s], weblink=weblink, is_web=_is_web)
+                       symbol=lambda s: STATUS_SYMBOLS[s], weblink=weblink, is_web=_is_web,
+                       by_resolution=by_resolution)
     env.globals.update(STATUSES=[s.value for s in Status])
     return env
 
@@ -38,13 +44,35 @@ def render_text(digest: Digest) -> str:
 
 
 def render_html(digest: Digest) -> str:
-    """The HTML body: one self-contained page with the shared stylesheet inlined."""
+    """The HTML body: one self-contained page, its styles in style attributes (no <style> block is left)."""
+    import css_inline
     from markupsafe import Markup
 
-    css_path = TEMPLATES / "style.css"
-    css = css_path.read_text(encoding="utf-8") if css_path.exists() else ""
+    css = (TEMPLATES / "digest.css").read_text(encoding="utf-8")
     css = Markup(css.replace("</", "<\\/"))  # our own file, not data; it must not be able to close <style>
-    return environment().get_template("digest.html.j2").render(d=digest, css=css)
+    html = environment().get_template("digest.html.j2").render(d=digest, css=css, pages=report_pages(digest))
+    # nothing is fetched: the page names no stylesheet, and a mail body must not depend on the network
+    return css_inline.inline(html, load_remote_stylesheets=False)
+
+
+def report_pages(digest: Digest) -> dict[str, str]:
+    """Each resolution's page in the published reports (reports_url + its page name); {} without reports_url."""
+    if not digest.reports_url:
+        return {}
+    base = digest.reports_url
+    if base.endswith(".html"):  # the address of index.html itself: its folder
+        base = base.rsplit("/", 1)[0]
+    base = base if base.endswith("/") else base + "/"
+    return {rid: base + name for rid, name in page_names(digest.resolutions).items()}
+
+
+def by_resolution(items: Iterable[Item], resolutions: Sequence[str] | dict) -> list[tuple[str, list[Item]]]:
+    """Items (with a `.resolution`) grouped by resolution, in the register's order of resolutions, each group
+    in the items' own order."""
+    groups: dict[str, list[Item]] = {rid: [] for rid in resolutions}
+    for item in items:
+        groups.setdefault(getattr(item, "resolution"), []).append(item)
+    return [(rid, group) for rid, group in groups.items() if group]
 
 
 def _label(status: str) -> str:
