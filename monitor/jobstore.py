@@ -144,7 +144,8 @@ def _postgres_owner(settings: Settings, me: str):
         if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
             holder = conn.execute(text(
                 "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                "WHERE l.locktype = 'advisory' AND l.classid = :hi AND l.objid = :lo AND l.granted"),
+                "WHERE l.locktype = 'advisory' AND l.classid = :hi AND l.objid = :lo AND l.granted "
+                "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
                 {"hi": (key >> 32) & 0xFFFFFFFF, "lo": key & 0xFFFFFFFF}).scalar()
             raise AlreadyRunning(_running(str(holder or "a process").removeprefix("monitor schedule, "),
                                           settings.jobstore))
