@@ -16,6 +16,8 @@ compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || need+=(postgresql)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)       # checks deploy/monitor.service
 # Debian's own python3 creates virtual environments only with python3-venv (pyenv and python.org builds need nothing)
 python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)
+# the Containerfile's test builds its virtual environment with Debian's python3, as the image would with its own
+/usr/bin/python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
