@@ -1,13 +1,15 @@
 """`monitor schedule` as a real process on a PostgreSQL job store (a throw-away cluster, tests/postgres.py).
 
 What a shared deployment relies on: the jobs outlive the process, a digest missed while it was stopped is sent
-once when it is back, and a process killed without a chance to clean up does not keep the store from the next
-one (the advisory lock ends with its connection). test_schedule.py runs the other job store tests on PostgreSQL
+once when it is back, a process killed without a chance to clean up does not keep the store from the next one
+(the advisory lock ends with its connection), and a scheduler whose connection was cut takes the lock again, or
+stops if another one has taken it meanwhile. test_schedule.py runs the other job store tests on PostgreSQL
 as well as SQLite.
 """
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import signal
 import subprocess
@@ -110,3 +112,46 @@ def test_a_killed_scheduler_leaves_the_store_free_for_the_next(shared):
         except AlreadyRunning:
             assert time.monotonic() < deadline, "the advisory lock outlived the killed process"
             time.sleep(0.1)
+
+
+def cut_connection(postgres, pg_url: str) -> None:
+    """End the session holding the advisory lock, as a PostgreSQL restart would; return once it is gone."""
+    import psycopg2
+
+    database = pg_url.rsplit("/", 1)[1]
+    conn = psycopg2.connect(host="127.0.0.1", port=postgres.port, user="postgres", dbname=database)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND application_name LIKE 'monitor schedule, %%'")
+            assert cur.fetchall() == [(True,)]
+            deadline = time.monotonic() + WAIT
+            while True:
+                cur.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
+                if cur.fetchone() == (0,):
+                    break
+                assert time.monotonic() < deadline, "the session did not end"
+                time.sleep(0.05)
+    finally:
+        conn.close()
+
+
+def test_a_lost_connection_is_noticed_and_the_store_reserved_again(shared, postgres, pg_url, caplog):
+    caplog.set_level(logging.INFO)
+    settings = load_settings(shared[0])
+    with only_scheduler(settings) as hold:
+        cut_connection(postgres, pg_url)
+        hold.check()
+        assert "was lost" in caplog.text and "reserved for this scheduler again" in caplog.text
+        with pytest.raises(AlreadyRunning, match=f"process {os.getpid()} on "), only_scheduler(settings):
+            pass
+
+
+def test_a_scheduler_that_lost_the_store_to_another_stops(shared, postgres, pg_url):
+    settings = load_settings(shared[0])
+    with only_scheduler(settings) as hold:
+        cut_connection(postgres, pg_url)
+        with only_scheduler(settings):  # another one started while the first had no connection
+            with pytest.raises(AlreadyRunning, match="already runs the jobs in postgresql"):
+                hold.check()
