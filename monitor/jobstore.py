@@ -3,13 +3,15 @@
 A second `monitor schedule` on the same store refuses, naming the first one's process and host.
 
 SQLite: a lock file beside the job store, with the holder's process id and host in a file beside it.
-PostgreSQL: a session advisory lock, the holder named by its connection's application_name. Other databases:
-no guard (the README says so).
+PostgreSQL: a session advisory lock, the holder named by its connection's application_name, checked every minute
+(a restarted server or a cut connection ends it: it is taken again, unless another scheduler has it by then).
+Other databases: no guard (the README says so).
 """
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import socket
 from collections.abc import Iterator
@@ -20,10 +22,13 @@ from .errors import MonitorError
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
+    from sqlalchemy.engine import Connection
 
     from .settings import Settings
 
 JOB_TABLE = "monitor_jobs"
+
+log = logging.getLogger("monitor.schedule")
 
 
 def store_error(settings: Settings, exc: Exception) -> MonitorError:
@@ -77,8 +82,15 @@ class AlreadyRunning(MonitorError):
     """Another `monitor schedule` holds this job store; the message names its process id and host."""
 
 
+class Hold:
+    """What only_scheduler holds. check(), called now and then while the jobs run, makes sure it still holds it."""
+
+    def check(self) -> None:
+        """Nothing to do for a lock file: it is held until the process ends."""
+
+
 @contextlib.contextmanager
-def only_scheduler(settings: Settings) -> Iterator[None]:
+def only_scheduler(settings: Settings) -> Iterator[Hold]:
     """Hold the job store for this process alone while the block runs; AlreadyRunning when another one holds it.
 
     SQLite: a lock file beside the job store, with the holder's process id and host in a file beside it.
@@ -87,12 +99,15 @@ def only_scheduler(settings: Settings) -> Iterator[None]:
     me = f"process {os.getpid()} on {socket.gethostname()}"
     if settings.jobstore.startswith("sqlite:///") and settings.jobstore != "sqlite:///:memory:":
         with _sqlite_owner(Path(settings.jobstore[len("sqlite:///"):]), me, settings.jobstore):
-            yield
+            yield Hold()
     elif settings.jobstore.startswith(("postgresql", "postgres:")):
-        with _postgres_owner(settings, me):
-            yield
+        hold = _PostgresHold(settings, me)
+        try:
+            yield hold
+        finally:
+            hold.release()
     else:
-        yield
+        yield Hold()
 
 
 @contextlib.contextmanager
@@ -129,29 +144,77 @@ def _sqlite_owner(store: Path, me: str, where: str):
         lock.__exit__(None, None, None)
 
 
-@contextlib.contextmanager
-def _postgres_owner(settings: Settings, me: str):
-    from sqlalchemy import create_engine, text
+class _PostgresHold(Hold):
+    """A session advisory lock on its own connection (autocommit: never a transaction left open for weeks).
 
-    key = int.from_bytes(hashlib.sha256(JOB_TABLE.encode()).digest()[:8], "big", signed=True)
-    try:
-        engine = create_engine(settings.jobstore)
-        conn = engine.connect()
-    except Exception as exc:  # SQLAlchemy's errors for a bad address or a missing driver
-        raise store_error(settings, exc) from None
-    try:
-        conn.execute(text("SELECT set_config('application_name', :me, false)"), {"me": f"monitor schedule, {me}"})
-        if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+    The lock lives as long as the connection: PostgreSQL restarted, or the connection cut, and it is gone while the
+    scheduler goes on. check() notices, and takes it again, or raises AlreadyRunning if another took it meanwhile."""
+
+    def __init__(self, settings: Settings, me: str) -> None:
+        from sqlalchemy import create_engine
+
+        self.settings, self.me = settings, me
+        self.key = int.from_bytes(hashlib.sha256(JOB_TABLE.encode()).digest()[:8], "big", signed=True)
+        self.conn: Connection | None = None
+        try:
+            self.engine = create_engine(settings.jobstore, isolation_level="AUTOCOMMIT")
+            self._take()
+        except AlreadyRunning:
+            self.release()
+            raise
+        except Exception as exc:  # SQLAlchemy's errors for a bad address, a missing driver, no server
+            self.release()
+            raise store_error(settings, exc) from None
+
+    def _take(self) -> None:
+        from sqlalchemy import text
+
+        conn = self.engine.connect()
+        conn.execute(text("SELECT set_config('application_name', :me, false)"), {"me": f"monitor schedule, {self.me}"})
+        if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar():
             holder = conn.execute(text(
                 "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                "WHERE l.locktype = 'advisory' AND l.classid = :hi AND l.objid = :lo AND l.granted"),
-                {"hi": (key >> 32) & 0xFFFFFFFF, "lo": key & 0xFFFFFFFF}).scalar()
+                "WHERE l.locktype = 'advisory' AND l.classid = :hi AND l.objid = :lo AND l.granted "
+                "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
+                {"hi": (self.key >> 32) & 0xFFFFFFFF, "lo": self.key & 0xFFFFFFFF}).scalar()
+            conn.close()
             raise AlreadyRunning(_running(str(holder or "a process").removeprefix("monitor schedule, "),
-                                          settings.jobstore))
-        yield
-    finally:
-        conn.close()  # ends the session, which releases the advisory lock
-        engine.dispose()
+                                          self.settings.jobstore))
+        self.conn = conn
+
+    def check(self) -> None:
+        """Still held? If the connection was lost, take the lock again; AlreadyRunning if another one has it now."""
+        from sqlalchemy import text
+
+        if self.conn is not None:
+            try:
+                self.conn.execute(text("SELECT 1"))
+                return
+            except Exception as exc:
+                log.warning("the connection that reserves the job store for this scheduler was lost (%s); "
+                            "taking it again", _first_line(exc))
+                self.conn.close()
+                self.conn = None
+        try:
+            self._take()
+        except AlreadyRunning:
+            raise
+        except Exception as exc:  # the server is still away: the jobs cannot run either; try again next time
+            log.warning("the job store cannot be reserved yet (%s); trying again in a minute", _first_line(exc))
+            return
+        log.info("the job store is reserved for this scheduler again")
+
+    def release(self) -> None:
+        """Close the connection, which ends the session and with it the lock."""
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+        if hasattr(self, "engine"):
+            self.engine.dispose()
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
 
 
 def _running(holder: str, where: str) -> str:

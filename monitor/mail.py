@@ -21,7 +21,16 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from typing import TYPE_CHECKING, Literal
 
 from .errors import MonitorError
-from .smtp import Client, Clock, SSLClient, TimedSSLSocket, describe_failure, reply_text
+from .smtp import (
+    Client,
+    Clock,
+    SSLClient,
+    certificate_refused,
+    describe_failure,
+    reply_text,
+    tls_context,
+    warn_if_plain,
+)
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -189,8 +198,8 @@ class Mailer:
         s = self.settings
         if not s.smtp_host:
             raise MailError("no mail server is set — set smtp_host (MONITOR_SMTP_HOST)", kind="settings")
-        context = ssl.create_default_context()
-        context.sslsocket_class = TimedSSLSocket
+        context = tls_context(s.smtp_ca_file)
+        warn_if_plain(s.smtp_host, s.smtp_tls, bool(s.smtp_user))
         smtp: smtplib.SMTP
         if s.smtp_tls == "ssl":
             smtp = SSLClient(self._clock, context=context, timeout=self._clock.seconds)
@@ -218,6 +227,9 @@ class Mailer:
                 except smtplib.SMTPNotSupportedError:
                     raise MailError(f"{s.smtp_host} does not offer a login on this connection — check smtp_tls",
                                     kind="settings") from None
+        except ssl.SSLCertVerificationError as exc:  # waiting will not change the certificate: refused at once
+            smtp.close()
+            raise MailError(certificate_refused(s.smtp_host, exc), kind="settings") from None
         except BaseException:
             smtp.close()
             raise

@@ -33,6 +33,7 @@ log = logging.getLogger("monitor.schedule")
 
 DIGEST_JOB, WATCH_JOB, OUTBOX_JOB = "weekly-digest", "refresh-on-change", "retry-outbox"
 OUTBOX_MINUTES = 30
+HOLD_CHECK_SECONDS = 60  # how often run_forever makes sure the job store is still reserved for it (jobstore.Hold)
 DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
              "sat": "Saturday", "sun": "Sunday"}
 
@@ -106,14 +107,14 @@ def run_forever(settings: Settings, data_path: PathText, out_dir: PathText) -> i
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        with only_scheduler(settings):
+        with only_scheduler(settings) as hold:
             scheduler = make_scheduler(settings)
             try:
                 start(scheduler, settings, data_path, out_dir)
                 for job in scheduler.get_jobs():
                     log.info("%s: next run %s", job.name, job.next_run_time)
-                while not stop.wait(3600):
-                    pass
+                while not stop.wait(HOLD_CHECK_SECONDS):
+                    hold.check()  # a PostgreSQL lock ends with its connection: taken again, or stop here
             finally:
                 if scheduler.running:
                     scheduler.shutdown(wait=True)

@@ -48,6 +48,7 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = field(default="", repr=False)
     smtp_tls: str = "starttls"
+    smtp_ca_file: str = ""  # trust only this certificate authority (PEM) for the mail server; "": the system's
     smtp_timeout: float = 60.0
     mail_from: str = ""
     mail_to: tuple[str, ...] = ()
@@ -187,8 +188,26 @@ def _jobstore(value: Any, where: str) -> str:
     return text
 
 
+def _ca_file(path: Path, where: str) -> str:
+    """smtp_ca_file as an absolute path, once it has been read as a certificate authority (PEM)."""
+    import ssl
+
+    from .smtp import tls_context
+
+    try:
+        tls_context(str(path))
+    except (ssl.SSLError, ValueError):  # before OSError: an SSLError is one
+        raise SettingsError(f"{where}: {path} holds no certificate — write the path of a PEM file, the kind that "
+                            "starts with -----BEGIN CERTIFICATE-----") from None
+    except OSError as exc:
+        raise SettingsError(f"{where}: {path} cannot be read ({exc.strerror or exc}) — write the path of the file "
+                            "(PEM) of the certificate authority that signed the mail server's certificate") from None
+    return str(path)
+
+
 PARSERS: dict[str, Parser] = {
     "smtp_host": _text, "smtp_port": _int(1, 65535, 587), "smtp_user": _text, "smtp_tls": _choice(TLS_MODES),
+    "smtp_ca_file": _text,
     "smtp_timeout": _int(1, 600, 60), "mail_from": _address, "mail_to": _addresses, "state": _text,
     "jobstore": _jobstore, "digest_day": _choice(DAYS), "digest_hour": _int(0, 23, 8),
     "digest_minute": _int(0, 59, 0), "timezone": _timezone, "stale_days": _int(1, 36500, 365),
@@ -250,6 +269,9 @@ def load_settings(data_path: str | os.PathLike, environ: Mapping[str, str] | Non
     else:
         state_dir = folder / ".monitor"
     jobstore = clean.pop("jobstore", "") or f"sqlite:///{state_dir / 'jobs.sqlite'}"
+    if clean.get("smtp_ca_file"):
+        base = folder if sources["smtp_ca_file"].startswith(str(toml_path)) else Path.cwd()
+        clean["smtp_ca_file"] = _ca_file(base / clean["smtp_ca_file"], sources["smtp_ca_file"])
     return Settings(data_path=data_path, state_dir=state_dir, jobstore=jobstore,
                     smtp_port=clean.pop("smtp_port", DEFAULT_PORTS[tls]),
                     smtp_password=raw.get("smtp_password", ""), sources=sources, **clean)

@@ -1,11 +1,17 @@
-"""The SMTP connection: smtplib clients whose every step has a deadline, and a failed step in words.
+"""The SMTP connection: smtplib clients whose every step has a deadline, its TLS, and a failed step in words.
 
 A socket timeout counts per recv, so a server dripping a byte a second would never trip it; here each step
 (connecting with the greeting, or one command with its reply) has smtp_timeout seconds in all. mail.py's Mailer
 opens its connections with these clients.
+
+TLS checks the server's certificate and name, against the system's certificate authorities or only the one in
+smtp_ca_file; a certificate that fails is refused (nothing is sent, in clear text or otherwise), and smtp_tls =
+"none" to a server beyond this computer is logged as a warning each time it connects.
 """
 from __future__ import annotations
 
+import ipaddress
+import logging
 import smtplib
 import socket
 import ssl
@@ -14,6 +20,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+log = logging.getLogger("monitor.mail")
 
 
 class Clock:
@@ -102,6 +110,52 @@ class Client(smtplib.SMTP):
 
 class SSLClient(Client, smtplib.SMTP_SSL):
     """An SMTP_SSL (smtp_tls = "ssl") with the deadlines of Client."""
+
+
+def tls_context(ca_file: str = "") -> ssl.SSLContext:
+    """Certificates and host names checked, against the system's authorities or only those in `ca_file` (PEM);
+    its sockets keep the step deadlines. OSError when the file cannot be read, ssl.SSLError when it holds none."""
+    from .readfile import read_regular
+
+    if ca_file:
+        pem = read_regular(ca_file)  # never blocks on a FIFO put in the file's place
+        if pem is None:
+            raise FileNotFoundError(2, "No such file or directory", ca_file)
+        context = ssl.create_default_context(cadata=pem.decode("ascii", "replace"))
+    else:
+        context = ssl.create_default_context()
+    context.sslsocket_class = TimedSSLSocket
+    return context
+
+
+def is_local(host: str) -> bool:
+    """True for this computer itself (localhost, 127.0.0.0/8, ::1): the only place plain SMTP cannot be overheard."""
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def warn_if_plain(host: str, tls: str, with_password: bool) -> None:
+    """Log a warning when smtp_tls = "none" sends to another computer: anyone on the way can read it."""
+    if tls == "none" and not is_local(host):
+        what = "the digest and the mail password go" if with_password else "the digest goes"
+        log.warning("smtp_tls is 'none': %s to %s unencrypted — set smtp_tls to 'starttls' (port 587) or 'ssl' "
+                    "(port 465) unless that server is on a network you trust", what, host)
+
+
+def certificate_refused(host: str, exc: ssl.SSLCertVerificationError) -> str:
+    """Why the server's certificate was refused, and what to set; nothing was sent."""
+    why = exc.verify_message or exc.reason or str(exc)
+    if "mismatch" in why.lower():
+        return (f"the mail server's certificate is not for {host} ({why}) — nothing was sent; set smtp_host to the "
+                "name written on the server's certificate (ask whoever runs it)")
+    return (f"the mail server {host} showed a certificate this computer does not trust ({why}) — nothing was sent; "
+            "if your organisation signs its own certificates, set smtp_ca_file to its certificate authority's file "
+            "(PEM), otherwise ask whoever runs the mail server")
 
 
 def reply_text(raw: bytes | str) -> str:

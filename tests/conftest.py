@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,34 @@ def refused_port():
 
     with bound_socket() as sock:
         yield sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throw-away PostgreSQL cluster on 127.0.0.1 for the whole session (tests/postgres.py); a test that needs it
+    fails, never skips, when it cannot start."""
+    from tests.postgres import Cluster, PostgresUnavailable
+
+    cluster = Cluster()
+    try:
+        cluster.start()
+    except (PostgresUnavailable, OSError, subprocess.SubprocessError) as exc:
+        cluster.stop()
+        pytest.fail(f"PostgreSQL is needed for this test and could not be started: {exc}", pytrace=False)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(postgres, request):
+    """An empty database of its own on the session's cluster, as a job store address; dropped after the test."""
+    import hashlib
+
+    name = "t_" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
+    postgres.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    postgres.execute(f"CREATE DATABASE {name}")
+    yield postgres.url(name)
+    postgres.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 REQUIRED_PROGRAMS = ("chromium", "soffice", "pdftotext", "pdftoppm", "git")

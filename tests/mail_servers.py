@@ -51,8 +51,16 @@ class SmtpServer:
         self.socket = bound_socket()
         self.port: int = self.socket.getsockname()[1]
         self.messages: list[tuple[str, list[str], bytes]] = []
+        self.senders: list[tuple[str, bool]] = []  # (MAIL FROM address, over TLS?)
         self.options = controller_options
         self.controller: ControllerOnSocket | None = None
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        # whether the connection was encrypted when the sender was given: the tests prove nothing goes in clear
+        self.senders.append((address, server.transport.get_extra_info("ssl_object") is not None))
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
@@ -178,6 +186,18 @@ class BadSmtp:
                 return
             else:
                 conn.sendall(b"502 not implemented\r\n")
+
+
+def tls_server(ca, mode: str, names: tuple[str, ...] = ("127.0.0.1", "localhost"), **options) -> SmtpServer:
+    """An SmtpServer speaking TLS with a certificate for `names` from the trustme CA `ca`: "starttls" (offered,
+    not required: a client that went on without it would be heard in clear) or "ssl" (implicit TLS)."""
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(*names).configure_cert(context)
+    if mode == "ssl":
+        return SmtpServer(ssl_context=context, **options)
+    return SmtpServer(tls_context=context, require_starttls=False, **options)
 
 
 def mail_env(port: int, state, to: str = "a@example.org, Bee <b@example.org>") -> dict:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything the tests need, then run them all. Used by the README and by .ci/run.
-# Debian packages (chromium, LibreOffice, poppler) are installed when missing and we are root.
+# Debian packages (chromium, LibreOffice, poppler, PostgreSQL) are installed when missing and we are root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -11,8 +11,13 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)   # the Nu Html Checker (vnu.jar)
 command -v npm >/dev/null 2>&1 || need+=(npm)                     # installs vnu.jar and axe-core (tests/tools)
+# a throw-away PostgreSQL cluster for the job store tests (tests/postgres.py runs Debian's initdb and pg_ctl)
+compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || need+=(postgresql)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)       # checks deploy/monitor.service
 # Debian's own python3 creates virtual environments only with python3-venv (pyenv and python.org builds need nothing)
 python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)
+# the Containerfile's test builds its virtual environment with Debian's python3, as the image would with its own
+/usr/bin/python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive

@@ -1,4 +1,7 @@
-"""schedule: the weekly trigger across DST, a persistent SQLite job store, a missed run sent once, clean stop.
+"""schedule: the weekly trigger across DST, a persistent job store, a missed run sent once, clean stop.
+
+The tests of the job store run twice (the `store` fixture): on the default SQLite file and on a real PostgreSQL
+server (a throw-away cluster, tests/postgres.py).
 
 The scheduler runs in-process (BackgroundScheduler); tests wait on threading.Event with a generous timeout,
 never on a sleep.
@@ -14,8 +17,10 @@ import threading
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy
 
 from monitor import schedule
+from monitor.jobstore import JOB_TABLE
 from monitor.settings import load_settings
 from tests.conftest import ROOT
 from tests.helpers import run_with_guard
@@ -32,6 +37,14 @@ def place(tmp_path, small_file, no_monitor_env, monkeypatch):
     monkeypatch.setenv("MONITOR_STATE", str(tmp_path / "state"))
     monkeypatch.setenv("MONITOR_WATCH_SECONDS", "3600")
     return data, tmp_path / "reports"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, place, monkeypatch):
+    """The job store of the test: the default SQLite file in the state folder, or an empty PostgreSQL database."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("MONITOR_JOBSTORE", request.getfixturevalue("pg_url"))
+    return request.param
 
 
 @pytest.mark.parametrize("after, first, second", [
@@ -76,7 +89,7 @@ def digest_runs(scheduler):
     return done, runs
 
 
-def test_restart_keeps_the_stored_job_and_runs_a_missed_digest_once(place, smtp, monkeypatch):
+def test_restart_keeps_the_stored_job_and_runs_a_missed_digest_once(place, store, smtp, monkeypatch):
     data, out = place
     for key, value in mail_env(smtp.port, os.environ["MONITOR_STATE"]).items():
         monkeypatch.setenv(key, value)
@@ -89,6 +102,12 @@ def test_restart_keeps_the_stored_job_and_runs_a_missed_digest_once(place, smtp,
     assert (stored.coalesce, stored.max_instances, stored.misfire_grace_time) == (True, 1, None)
     assert stored.next_run_time > dt.datetime.now(dt.timezone.utc)
     first.shutdown()
+    assert settings.jobstore.startswith(store)  # the store the test is about, with the jobs in its table
+    engine = sqlalchemy.create_engine(settings.jobstore)
+    try:
+        assert JOB_TABLE in sqlalchemy.inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
 
     # The machine was off for the last three Mondays: the stored next run lies three weeks back.
     missed = stored.next_run_time - dt.timedelta(weeks=3)
@@ -125,7 +144,7 @@ def test_restart_keeps_the_stored_job_and_runs_a_missed_digest_once(place, smtp,
         later.shutdown()
 
 
-def test_changed_settings_replace_the_stored_job(place, monkeypatch):
+def test_changed_settings_replace_the_stored_job(place, store, monkeypatch):
     data, out = place
     settings = load_settings(data)
     s = schedule.make_scheduler(settings)
@@ -143,7 +162,7 @@ def test_changed_settings_replace_the_stored_job(place, monkeypatch):
         s.shutdown()
 
 
-def test_list_before_the_first_start(place):
+def test_list_before_the_first_start(place, store):
     data, out = place
     text = schedule.list_jobs(load_settings(data), data, out)
     assert "weekly-digest" in text and "digest every Monday at 08:00" in text and "not stored yet" in text
@@ -200,7 +219,7 @@ def test_the_jobs_work_as_of_today_in_the_settings_time_zone(place, monkeypatch)
     assert len(days) == 2 and days[0] > days[1]
 
 
-def test_schedule_stops_cleanly_on_sigterm(place, tmp_path):
+def test_schedule_stops_cleanly_on_sigterm(place, store, tmp_path):
     data, out = place
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "monitor", "--file", str(data), "schedule", "--out", str(out)],
@@ -221,7 +240,7 @@ def test_schedule_stops_cleanly_on_sigterm(place, tmp_path):
     assert "received SIGTERM" in rest and "stopped" in rest and "Traceback" not in rest
 
 
-def test_a_second_schedule_on_the_same_job_store_refuses_naming_the_first(place, tmp_path):
+def test_a_second_schedule_on_the_same_job_store_refuses_naming_the_first(place, store, tmp_path):
     import socket
 
     data, out = place
