@@ -106,8 +106,9 @@ def report(data_path: str | os.PathLike, out: str, *, today: dt.date, as_of: dt.
            since: dt.date | None = None) -> list[Path]:
     """`monitor report`: the valid register's reports written into `out`, as it stood at the end of `as_of`
     (default today), with what changed since `since`. The data is validated against the real today."""
+    register = load_valid(data_path, today=today)  # first: a missing or unreadable file is a message
     view = view_of(data_path, today=today, as_of=as_of, since=since)
-    return write_reports(_shown(load_valid(data_path, today=today), view), out, view=view)
+    return write_reports(_shown(register, view), out, view=view)
 
 
 def status(data_path: str | os.PathLike, *, resolution: str | None, today: dt.date, as_of: dt.date | None = None,
@@ -115,8 +116,9 @@ def status(data_path: str | os.PathLike, *, resolution: str | None, today: dt.da
     """`monitor status`: the overview as text, for all resolutions or for one, as of a day, changes since another."""
     from .render.text import render_status
 
+    register = load_valid(data_path, today=today)  # first: a missing or unreadable file is a message
     view = view_of(data_path, today=today, as_of=as_of, since=since)
-    register = _shown(load_valid(data_path, today=today), view)
+    register = _shown(register, view)
     if resolution and resolution not in {r.id for r in register.resolutions}:
         raise NoSuchResolution(f"there is no resolution '{resolution}'{' on ' + str(view.as_of) if view.past else ''}"
                                " — use one of: " + (", ".join(r.id for r in register.resolutions) or "(none yet)"))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Demand, Entry, Register, Status
+from .readfile import read_regular
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,11 @@ def cite(data_path: str | os.PathLike) -> str:
                 return words + (" with changes not yet committed" if changed else "")
     except (OSError, ValueError):
         pass  # no git on this machine, or an answer we do not understand: the fingerprint still identifies it
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    return f"{path.name}, SHA-256 {digest}"
+    try:
+        data = read_regular(path)  # never blocks: a FIFO or a device where the file should be is refused
+    except OSError:
+        data = None
+    return f"{path.name}, SHA-256 {hashlib.sha256(data).hexdigest()[:12]}" if data is not None else path.name
 
 
 def _git(command: list[str]) -> str | None:

@@ -104,3 +104,12 @@ def test_status_since_lists_what_changed():
     tail = done.stdout.split("Changed since 2021-12-31: 2 demands.")[1]
     assert "assembly-law-2021: pending -> reversed" in tail and "2023-04-01 reversed:" in tail
     assert "inquiry-2021: in progress -> partly met" in tail
+
+
+def test_cite_never_waits_on_a_fifo(tmp_path):
+    """A named pipe where the data file should be is named, not read: reading it would wait for a writer forever."""
+    import os
+
+    fifo = tmp_path / "demands.yaml"
+    os.mkfifo(fifo)
+    assert cite(fifo) == "demands.yaml"
