@@ -118,3 +118,29 @@ def test_a_compacted_model_is_the_same_model(small_file, monkeypatch):
     compacted = monitor.validate_file(INVALID / "missing-source.yaml", today=TODAY, compact=True)
     assert compacted == plain and compacted[0] is not plain[0]
     assert monitor.validate_file(small_file, today=TODAY, compact=True) == monitor.validate_file(small_file, today=TODAY)
+
+
+def test_every_field_of_a_demand_reaches_the_model():
+    """A field with no attribute in model.Demand is carried in `Demand.more`, which holds single values only."""
+    import dataclasses
+
+    from monitor import fields
+    from monitor.model import Demand
+
+    attributes = {f.name for f in dataclasses.fields(Demand)}
+    for field in fields.DEMAND:
+        assert field.name in attributes or field.kind in ("text", "url", "date"), field.name
+
+
+def test_an_optional_field_without_an_attribute_is_kept_in_more(small_file, monkeypatch):
+    from monitor import fields, validate
+
+    extra = fields.Field("deadline", False, "date", "A made-up optional field.")
+    monkeypatch.setattr(validate, "_SINGLE_VALUES", validate._SINGLE_VALUES + (extra,))
+    monkeypatch.setattr(validate, "DEMAND_KEYS", {**validate.DEMAND_KEYS, "deadline": False})
+    text = Path(small_file).read_text(encoding="utf-8").replace(
+        "  - id: inquiry-2021\n", "  - id: inquiry-2021\n    deadline: 2021-12-31\n", 1)
+    register, problems = monitor.validate_text(text, today=TODAY)
+    assert problems == []
+    assert register.demand("inquiry-2021").value("deadline") == "2021-12-31"
+    assert register.demand("inquiry-2019").value("deadline") == ""
