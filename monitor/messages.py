@@ -98,6 +98,7 @@ CODES: dict[str, Code] = {
 }
 
 MESSAGES: dict[str, Message] = {}
+NEAR = "did you mean '{}'? "  # how the value `near` is shown, when there is a word close to what was written
 
 
 def _say(message_id: str, text: str, hint: str | None = None, /, **example: object) -> None:

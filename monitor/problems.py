@@ -9,7 +9,7 @@ import heapq
 from dataclasses import dataclass
 
 from .errors import MonitorError
-from .messages import CODES, ERROR, MESSAGES, code_of
+from .messages import CODES, ERROR, MESSAGES, NEAR, code_of
 
 Where = tuple[str, int, int]  # a file as shown to the user, and a 1-based line and column in it
 
@@ -98,8 +98,12 @@ class Findings:
         if self.wants(where[1], where[2]):
             self.add(problem(message_id, where, **values))
         else:
-            self.total += 1
-            self.errors += severity_of(message_id) == ERROR
+            self.count(message_id)
+
+    def count(self, message_id: str) -> None:
+        """Count a problem that would not be kept, without making it."""
+        self.total += 1
+        self.errors += _IS_ERROR[message_id]
 
     def add(self, problem: Problem) -> None:
         if problem in self._kept:
@@ -139,9 +143,7 @@ class DataError(MonitorError):
         super().__init__("\n".join(str(p) for p in self.problems if p.is_error) or "invalid data")
 
 
-def severity_of(message_id: str) -> str:
-    """The severity of a message's code: error, or warning (which alone does not fail a command)."""
-    return CODES[code_of(message_id)].severity
+_IS_ERROR = {message_id: CODES[code_of(message_id)].severity == ERROR for message_id in MESSAGES}
 
 
 def problem(message_id: str, where: Where, /, **values: object) -> Problem:
@@ -158,9 +160,9 @@ def problem(message_id: str, where: Where, /, **values: object) -> Problem:
 
 
 def _shown(name: str, value: object) -> object:
-    """A value as a message shows it: a list as "a, b, c"; `near` as "did you mean 'x'? " (or nothing)."""
+    """A value as a message shows it: a list (or a dict's keys) as "a, b, c"; `near` as messages.NEAR says."""
     if name == "near":
-        return f"did you mean '{value}'? " if value else ""
-    if isinstance(value, (list, tuple)):
+        return NEAR.format(value) if value else ""
+    if isinstance(value, (list, tuple, dict)):  # a dict: its keys
         return ", ".join(str(item) for item in value)
     return value

@@ -134,7 +134,8 @@ class Builder:
         if refused:
             self.refuse(event)
         self.depth += 1
-        built: Node = self.sequence(_pos(start), it) if kind is _SequenceStart else self.mapping(_pos(start), it)
+        pos = (start.line + 1, start.column + 1)
+        built: Node = self.sequence(pos, it) if kind is _SequenceStart else self.mapping(pos, it)
         self.depth -= 1
         return None if refused else built
 

@@ -129,15 +129,15 @@ class _Checker(ShapeChecker):
 
     def single_value(self, item: YMap, field: Field) -> str | None:
         """A field's value as the model keeps it (text stripped, a date as YYYY-MM-DD); None when unusable."""
+        if field.kind == "text":
+            value = self.text(item, field.name, field.required)
+            if value is None:
+                return None
+            return " ".join(value.split()) if field.name in _PROSE else value.strip()
         if field.kind == "url":
             return self.address(item, field.name)
-        if field.kind == "date":
-            day = self.date(item, field.name, field.required)
-            return day.isoformat() if day else None
-        value = self.text(item, field.name, field.required)
-        if value is None:
-            return None
-        return " ".join(value.split()) if field.name in _PROSE else value.strip()
+        day = self.date(item, field.name, field.required)
+        return day.isoformat() if day else None
 
     def check_resolution_ref(self, item: YMap, value: str | None,
                              resolutions: dict[str, Resolution]) -> Resolution | None:
