@@ -12,18 +12,20 @@ import datetime as dt
 import difflib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .chars import describe, first_refused, visible
 from .errors import FileLocked, MonitorError
 from .fields import DEMAND
-from .load import YList, YMap, parse_text
-from .problems import DataError, Problem, hint_for, problem
+from .load import Pos, YList, YMap, parse_text
+from .problems import DataError, problem
 from .proof import Intent, compare, expect
 from .splice import insert_item
 from .store import FileState
-from .validate import status_hint, validate_loaded
+from .suggest import nearest_status
+from .validate import validate_loaded
 
 
 class EditConflict(MonitorError):
@@ -52,6 +54,9 @@ class Source:
         return (b"\xef\xbb\xbf" if self.bom else b"") + text.encode("utf-8")
 
 
+Splice = Callable[[Source, YMap, str], tuple[str, Intent]]  # the new text, and the change it is meant to be
+
+
 def add_entry(path: str | os.PathLike, demand_id: str, *, status: str, date: dt.date, note: str,
               sources: list[str], today: dt.date | None = None) -> str:
     """Append one history entry to a demand; returns a one-line summary. DataError when the result is invalid."""
@@ -63,9 +68,7 @@ def add_entry(path: str | os.PathLike, demand_id: str, *, status: str, date: dt.
         index, demand = _find_demand(tree, demand_id, shown)
         history = demand.get("history")
         if not isinstance(history, YList) or not history:
-            raise DataError([problem(shown, demand.pos[0], demand.pos[1], "empty-history",
-                                     f"demand '{demand_id}' has no history list to add to",
-                                     "add the history by hand first")])
+            raise DataError([problem("empty-history.no-list", (shown, *demand.pos), id=demand_id)])
         _check_arguments(shown, history, entry, sources)
         fields = {k: v for k, v in entry.items() if k != "sources"}
         text = insert_item(source.text, history, fields, sources, newline=source.newline)
@@ -80,8 +83,7 @@ def add_demand(path: str | os.PathLike, fields: dict, *, today: dt.date | None =
     def splice(source: Source, tree: YMap, shown: str) -> tuple[str, Intent]:
         demands = tree.get("demands")
         if not isinstance(demands, YList) or not demands:
-            raise DataError([problem(shown, 1, 1, "not-a-list", "the file has no demands to add after",
-                                     "add the first demand by hand")])
+            raise DataError([problem("not-a-list.no-demands", (shown, 1, 1))])
         adopted = _adoption_date(tree, fields.get("resolution", ""))
         item = {f.name: fields[f.name] for f in DEMAND if f.kind in ("id", "text", "url") and fields.get(f.name)}
         item["repeats"] = list(fields.get("repeats") or [])
@@ -94,7 +96,7 @@ def add_demand(path: str | os.PathLike, fields: dict, *, today: dt.date | None =
     return _edit(path, splice, today, f"added demand {fields.get('id')}")
 
 
-def _edit(path, splice, today, summary: str) -> str:
+def _edit(path: str | os.PathLike, splice: Splice, today: dt.date | None, summary: str) -> str:
     """Refuse what cannot be written, then edit under the lock; returns `summary` once the change is in place."""
     from filelock import Timeout
 
@@ -109,13 +111,12 @@ def _edit(path, splice, today, summary: str) -> str:
         except Timeout:  # another monitor command holds it (filelock's Timeout is an OSError too)
             raise FileLocked(f"{shown} is locked by another monitor command that has not finished") from None
         except OSError as exc:  # a read-only folder, a full disk: the lock file cannot be made
-            raise DataError([_cannot_write(shown, f"the lock file beside it cannot be created ({exc.strerror})")]
-                            ) from None
+            raise DataError([problem("cannot-write.lock", (shown, 1, 1), reason=exc.strerror)]) from None
         _edit_locked(path, shown, splice, today, summary)
     return summary
 
 
-def _edit_locked(path: str, shown: str, splice, today, summary: str) -> None:
+def _edit_locked(path: str, shown: str, splice: Splice, today: dt.date | None, summary: str) -> None:
     """Read, splice, prove the result is the old file plus the intended change and valid, then write."""
     from .load import FileProblem, parse_bytes, read_data
     from .store import FileChanged, ReplacedButUnchecked, replace_if_unchanged
@@ -123,7 +124,7 @@ def _edit_locked(path: str, shown: str, splice, today, summary: str) -> None:
     try:
         data, info = read_data(path)
     except FileProblem as exc:
-        raise DataError([problem(shown, 1, 1, exc.code, exc.message, hint_for(exc.code))]) from None
+        raise DataError([exc.problem(shown)]) from None
     try:
         source = Source.from_bytes(data, info)
     except UnicodeDecodeError:
@@ -140,9 +141,7 @@ def _edit_locked(path: str, shown: str, splice, today, summary: str) -> None:
     source = dataclasses.replace(source, text="")
     new_loaded = parse_text(new_text, shown)
     if any(p.is_error for p in new_loaded.problems):  # the old text parsed: the splice made it unreadable
-        raise DataError([problem(shown, intent.line, 1, "unsafe-edit",
-                                 "the new lines would have made the file unreadable, after the item that "
-                                 "starts on this line", hint_for("unsafe-edit"))])
+        raise DataError([problem("unsafe-edit.unreadable", (shown, intent.line, 1))])
     new_register, problems = validate_loaded(new_loaded, today=today)
     if new_register is None:
         # Validating only the result halves the work of an update (profiled at 10,000 demands); when it fails,
@@ -156,12 +155,9 @@ def _edit_locked(path: str, shown: str, splice, today, summary: str) -> None:
     del new_register
     difference = compare(expected, new_loaded.tree)
     if difference is not None:
-        hint = hint_for("unsafe-edit")
-        if not ends_with_line_break:  # a block value at the very end gains the line break it lacked
-            hint = ("the file does not end with a line break: open it, press Enter after its last line, save, "
-                    "and run the command again")
-        raise DataError([problem(shown, difference.line, 1, "unsafe-edit",
-                                 f"the change would also have altered {difference.what}, near this line", hint)])
+        # without a last line break, a block value at the very end gains the line break it lacked
+        raise DataError([problem("unsafe-edit" if ends_with_line_break else "unsafe-edit.no-final-line-break",
+                                 (shown, difference.line, 1), what=difference.what)])
     del new_loaded
     try:
         replace_if_unchanged(path, source.encode(new_text), source.state)
@@ -178,10 +174,10 @@ def _edit_locked(path: str, shown: str, splice, today, summary: str) -> None:
                            f"({exc.strerror}); it is kept as {exc.kept_copy} in case an editor saved into it — "
                            "compare the two, then delete it") from None
     except OSError as exc:  # a full disk, a folder that became read-only
-        raise DataError([_cannot_write(shown, f"it cannot be written ({exc.strerror})")]) from None
+        raise DataError([problem("cannot-write", (shown, 1, 1), reason=exc.strerror)]) from None
 
 
-def _check_writable(path, shown: str) -> None:
+def _check_writable(path: str, shown: str) -> None:
     """Refuse, before any work, a file that is read-only (mode bits checked too: root may write anything)."""
     try:
         info = os.stat(path)
@@ -190,28 +186,20 @@ def _check_writable(path, shown: str) -> None:
     if not stat.S_ISREG(info.st_mode):  # before the lock: no lock file is made beside a device or a pipe
         from .readfile import kind_of
 
-        raise DataError([problem(shown, 1, 1, "not-a-file", f"this is {kind_of(info.st_mode)}, not a file",
-                                 hint_for("not-a-file"))])
+        raise DataError([problem("not-a-file", (shown, 1, 1), kind=kind_of(info.st_mode))])
     if not info.st_mode & 0o222 or not os.access(path, os.W_OK):
-        raise DataError([problem(shown, 1, 1, "read-only",
-                                 f"the file is read-only (permissions {stat.filemode(info.st_mode)})",
-                                 hint_for("read-only"))])
+        raise DataError([problem("read-only", (shown, 1, 1), mode=stat.filemode(info.st_mode))])
 
 
-def _cannot_write(shown: str, why: str) -> Problem:
-    return problem(shown, 1, 1, "cannot-write", why, hint_for("cannot-write"))
-
-
-def _check_options(shown: str, at, values: dict) -> None:
+def _check_options(shown: str, at: Pos, values: dict) -> None:
     """Refuse option values holding a control character or bytes that are not UTF-8 (the one rule for text)."""
     problems = []
     for key, value in values.items():
         for text in value if isinstance(value, list) else [value]:
             found = first_refused(text) if isinstance(text, str) else None
             if found:
-                problems.append(problem(shown, at[0], at[1], "control-character",
-                                        f"--{key.replace('_', '-')} contains {describe(found[1])}: "
-                                        f"{visible(text[:60])}", hint_for("control-character")))
+                problems.append(problem("control-character.option", (shown, *at), option=key.replace("_", "-"),
+                                        what=describe(found[1]), text=visible(text[:60])))
     if problems:
         raise DataError(problems)
 
@@ -223,23 +211,20 @@ def _check_arguments(shown: str, history: YList, entry: dict, sources: list[str]
 
     _check_options(shown, history.pos, {"status": entry["status"], "note": entry["note"], "source": sources})
     problems = []
-    line, column = history.pos
+    where = (shown, *history.pos)
     if entry["status"] not in STATUS_NAMES:
-        problems.append(problem(shown, line, column, "unknown-status",
-                                f"--status '{entry['status']}' is not a status", status_hint(entry["status"])))
+        problems.append(problem("unknown-status.option", where, word=entry["status"],
+                                near=nearest_status(entry["status"])))
     last = history[-1] if isinstance(history[-1], YMap) else {}
     last_date = parse_date(str(last.get("date") or ""))
     if last_date and entry["date"] < last_date.isoformat():
         at = history.item_pos[-1]
-        problems.append(problem(shown, at[0], at[1], "history-order",
-                                f"--date {entry['date']} is before this demand's latest entry ({last_date})",
-                                "entries go oldest first: to record an earlier event, say so in the note of a new entry"))
+        problems.append(problem("history-order.option", (shown, *at), date=entry["date"], latest=last_date))
     for source in sources:
         if not is_web_address(source):
-            problems.append(problem(shown, line, column, "bad-url", f"--source '{source}' is not a web address"))
+            problems.append(problem("bad-url.option", where, value=source))
     if not entry["note"]:
-        problems.append(problem(shown, line, column, "empty-value", "--note is empty",
-                                "write one sentence saying what happened"))
+        problems.append(problem("empty-value.note", where))
     if problems:
         raise DataError(problems)
 
@@ -252,9 +237,10 @@ def _find_demand(tree: YMap, demand_id: str, shown: str) -> tuple[int, YMap]:
             return index, demand
     at = tree.key_pos.get("demands", (1, 1))
     near = [d["id"] for d in demands if isinstance(d, YMap) and isinstance(d.get("id"), str)]
-    close = ", ".join(difflib.get_close_matches(demand_id, near, n=3, cutoff=0.5))
-    raise DataError([problem(shown, at[0], at[1], "unknown-demand", f"there is no demand with id '{demand_id}'",
-                             f"the nearest ids are: {close}" if close else "run 'monitor status' to see the ids")])
+    close = difflib.get_close_matches(demand_id, near, n=3, cutoff=0.5)
+    if close:
+        raise DataError([problem("unknown-demand.update", (shown, *at), id=demand_id, nearest=close)])
+    raise DataError([problem("unknown-demand.update-none-near", (shown, *at), id=demand_id)])
 
 
 def _adoption_date(tree: YMap, resolution_id: str) -> str | None:

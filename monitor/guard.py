@@ -49,9 +49,7 @@ def validate_staged(path: str | os.PathLike, *, today: dt.date | None = None) ->
     data = _blob(top, f":{name}")
     shown = str(path)
     if data is None:
-        return None, [problem(shown, 1, 1, "file-missing",
-                              f"{name} is not in the commit being prepared (it was deleted or moved with git)",
-                              f"put it back with: git restore --staged --worktree {name}")]
+        return None, [problem("file-missing.not-staged", (shown, 1, 1), name=name)]
     return validate_loaded(parse_bytes(data, shown), today=today)
 
 
@@ -89,9 +87,8 @@ def check_history_kept(path: str | os.PathLike, rev: str = "HEAD", *, staged: bo
     for old_demand in _items(old.get("demands")):
         did = old_demand.get("id")
         if did not in new_demands:
-            problems.append(problem(shown, anchor[0], anchor[1], "demand-removed",
-                                    f"demand '{did}' (line {old_demand.pos[0]} in {rev}) was removed",
-                                    f"put it back; mark it with a new history entry instead (git show {old_rev}:{old_path})"))
+            problems.append(problem("demand-removed", (shown, *anchor), id=did, line=old_demand.pos[0], rev=rev,
+                                    committed=f"{old_rev}:{old_path}"))
             continue
         problems.extend(_compare_histories(shown, rev, did, old_demand, new_demands[did]))
     return problems
@@ -196,7 +193,7 @@ def _blob(top: str, spec: str) -> bytes | None:
     return shown.stdout if shown.returncode == 0 else None
 
 
-def _compare_histories(shown: str, rev: str, did: str, old: YMap, new: YMap) -> list[Problem]:
+def _compare_histories(shown: str, rev: str, did: str | None, old: YMap, new: YMap) -> list[Problem]:
     old_entries = list(_items(old.get("history")))
     new_history = new.get("history")
     new_entries = list(_items(new_history))
@@ -205,24 +202,21 @@ def _compare_histories(shown: str, rev: str, did: str, old: YMap, new: YMap) -> 
         summary = f"{old_entry.get('date')} {old_entry.get('status')}"
         if index >= len(new_entries):
             at = new.key_pos.get("history", new.pos)
-            problems.append(problem(shown, at[0], at[1], "history-removed",
-                                    f"the history entry '{summary}' of demand '{did}' was removed"))
+            problems.append(problem("history-removed", (shown, *at), entry=summary, id=did))
             continue
         new_entry = new_entries[index]
         changed = [f for f in _ENTRY_FIELDS if _norm(old_entry.get(f)) != _norm(new_entry.get(f))]
         if changed:
             at = new_entry.pos
-            problems.append(problem(shown, at[0], at[1], "history-rewritten",
-                                    f"the history entry '{summary}' of demand '{did}' was changed ({', '.join(changed)})"
-                                    f" or moved since {rev}"))
+            problems.append(problem("history-rewritten", (shown, *at), entry=summary, id=did, fields=changed, rev=rev))
     return problems
 
 
-def _items(seq):
+def _items(seq: object) -> list[YMap]:
     return [item for item in seq if isinstance(item, YMap)] if isinstance(seq, YList) else []
 
 
-def _norm(value):
+def _norm(value: object) -> object:
     if isinstance(value, list):
         return tuple(_norm(v) for v in value)
     if isinstance(value, str):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 class Status(str, enum.Enum):
@@ -89,7 +89,14 @@ class Demand:
     person: str = ""
     quoted_from: str = ""
     repeats: tuple[str, ...] = ()
+    more: tuple[tuple[str, str], ...] = ()  # (name, value) of optional fields that have no attribute here
     line: int = field(default=0, compare=False)
+
+    def value(self, name: str) -> object:
+        """A field's value by its name in the file: its attribute, or its text in `more` ("" when not given)."""
+        if name in _DEMAND_ATTRIBUTES:
+            return getattr(self, name)
+        return dict(self.more).get(name, "")
 
     @property
     def latest(self) -> Entry:
@@ -124,6 +131,9 @@ class Demand:
                 break
             current = entry.status
         return current
+
+
+_DEMAND_ATTRIBUTES = frozenset(f.name for f in fields(Demand)) - {"more", "line"}
 
 
 @dataclass(frozen=True)

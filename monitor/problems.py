@@ -1,8 +1,7 @@
-"""Problems found in a data file, the catalogue of their codes, and the one formatter.
+"""Problems found in a data file: the one factory that makes them, the one formatter, and how they are collected.
 
 Validation never raises on bad data: every mistake becomes a Problem with a position, a stable code and a
-hint that says what to write instead. The README's problem table is generated from CATALOGUE and a test
-keeps the two in step.
+hint that says what to write instead. The codes and the wording of every message are in messages.py.
 """
 from __future__ import annotations
 
@@ -10,9 +9,9 @@ import heapq
 from dataclasses import dataclass
 
 from .errors import MonitorError
+from .messages import CODES, ERROR, MESSAGES, NEAR, code_of
 
-ERROR = "error"
-WARNING = "warning"
+Where = tuple[str, int, int]  # a file as shown to the user, and a 1-based line and column in it
 
 
 @dataclass(frozen=True)
@@ -94,13 +93,17 @@ class Findings:
         heap = self._heap
         return len(heap) < self.limit or (line, column) < (-heap[0][0], -heap[0][1])
 
-    def report(self, path: str, line: int, column: int, code: str, message: str, hint: str | None = None) -> None:
-        """Add a problem, or, when it would not be kept, only count it (without building it)."""
-        if self.wants(line, column):
-            self.add(problem(path, line, column, code, message, hint))
+    def report(self, message_id: str, where: Where, /, **values: object) -> None:
+        """Add the problem `problem(message_id, where, **values)`, or, when it would not be kept, only count it."""
+        if self.wants(where[1], where[2]):
+            self.add(problem(message_id, where, **values))
         else:
-            self.total += 1
-            self.errors += severity_of(code) == ERROR
+            self.count(message_id)
+
+    def count(self, message_id: str) -> None:
+        """Count a problem that would not be kept, without making it."""
+        self.total += 1
+        self.errors += _IS_ERROR[message_id]
 
     def add(self, problem: Problem) -> None:
         if problem in self._kept:
@@ -140,72 +143,26 @@ class DataError(MonitorError):
         super().__init__("\n".join(str(p) for p in self.problems if p.is_error) or "invalid data")
 
 
-# code -> (severity, what it means, an example of the fix). The README's table is built from this.
-CATALOGUE: dict[str, tuple[str, str, str]] = {
-    "file-missing": (ERROR, "the data file does not exist or cannot be read", "check the path, or pass --file"),
-    "file-too-large": (ERROR, "the file is larger than the limit", "keep it under 20 MB: move older resolutions into a second file"),
-    "not-utf8": (ERROR, "the file is not UTF-8 text", "save it as UTF-8 in your editor"),
-    "not-a-file": (ERROR, "the data file is a folder, a named pipe or a device", "give the path of a .yaml file"),
-    "control-character": (ERROR, "an invisible control character is in the text (raw or as an escape like \\e)",
-                          "delete it and retype the text"),
-    "line-break-character": (ERROR, "a line break other than the usual one (a lone CR, NEL, U+2028 or U+2029), "
-                             "usually pasted from a web page or a PDF",
-                             "delete the invisible character, or retype the text around it"),
-    "too-deep": (ERROR, "lists and blocks nested more than 64 levels deep", "a register needs at most 5 levels"),
-    "tab-indent": (ERROR, "a tab is used for indentation", "indent with spaces only"),
-    "syntax": (ERROR, "the YAML cannot be read (indentation, a missing colon, an unclosed quote)",
-               "line the key up with the keys above it, and close quotes"),
-    "tag-not-allowed": (ERROR, "a YAML tag (`!!python/...`, `!tag`) is used", "remove the tag; write plain text"),
-    "alias-not-allowed": (ERROR, "a YAML anchor or alias (`&name`, `*name`) is used", "write the value out in full"),
-    "duplicate-key": (ERROR, "the same key appears twice in one block", "keep one of them"),
-    "not-a-mapping": (ERROR, "a block of `key: value` lines was expected", "write `key: value` lines"),
-    "not-a-list": (ERROR, "a list (lines starting with `- `) was expected", "write each item on a line starting with `- `"),
-    "not-text": (ERROR, "a single value was expected here", "write plain text after the colon"),
-    "missing-key": (ERROR, "a required key is missing", "add the key with its value"),
-    "unknown-key": (ERROR, "a key that the file format does not know", "check its spelling, or remove it"),
-    "empty-value": (ERROR, "a required value is empty", "write the value after the colon"),
-    "bad-id": (ERROR, "an id that is not a lower-case slug", "use a-z, 0-9 and '-', e.g. kozlov-release-2013"),
-    "duplicate-id": (ERROR, "two items have the same id", "give one of them another id"),
-    "unknown-resolution": (ERROR, "a demand names a resolution that is not in `resolutions:`",
-                           "use one of the resolution ids"),
-    "unknown-topic": (ERROR, "a topic that is not in the `topics:` list", "use one of the topics, or add it to `topics:`"),
-    "unknown-status": (ERROR, "a status that is not one of the six", "write one of the six statuses"),
-    "bad-date": (ERROR, "a value that is not a real date", "write YYYY-MM-DD, e.g. 2022-01-13"),
-    "future-date": (ERROR, "a date after today", "enter events only once they have happened"),
-    "date-before-adoption": (ERROR, "a history date before the resolution was adopted",
-                             "use a date on or after the adoption date"),
-    "history-order": (ERROR, "history entries are not in date order", "put the entries oldest first"),
-    "empty-history": (ERROR, "a demand has no history entries", "add a first entry: the adoption date, status pending"),
-    "bad-url": (ERROR, "an address that is not http(s)", "write a full address starting with https:// (or http://)"),
-    "unknown-demand": (ERROR, "`repeats` names a demand that does not exist", "use the id of an existing demand"),
-    "repeats-not-earlier": (ERROR, "`repeats` names a demand of a resolution that is not earlier",
-                            "link only to the same demand made by an earlier resolution"),
-    "demand-removed": (ERROR, "a demand that was committed has been removed (monitor validate --against)",
-                       "put it back; record what happened to it with a new history entry"),
-    "history-removed": (ERROR, "a committed history entry has been removed (monitor validate --against)",
-                        "put it back; to correct it, add a new entry at the end"),
-    "history-rewritten": (ERROR, "a committed history entry has been edited or moved (monitor validate --against)",
-                          "restore it as it was; to correct it, add a new entry at the end"),
-    "read-only": (ERROR, "`monitor update` or `add` was asked to change a read-only file",
-                  "nothing was written; make the file writable (chmod u+w FILE) if you mean to change it"),
-    "cannot-write": (ERROR, "the file or its folder cannot be written (permissions, a full disk)",
-                     "nothing was written; free some space or fix the folder's permissions, then run it again"),
-    "unsafe-edit": (ERROR, "`monitor update` or `add` could not make the change without altering something else",
-                    "nothing was written; add it in your editor instead, and report the case with the file"),
-    "missing-source": (WARNING, "a status change cites no source", "add a `sources:` list with an http(s) address"),
-}
+_IS_ERROR = {message_id: CODES[code_of(message_id)].severity == ERROR for message_id in MESSAGES}
 
 
-def hint_for(code: str) -> str:
-    """The catalogue's hint for a code."""
-    return CATALOGUE[code][2]
+def problem(message_id: str, where: Where, /, **values: object) -> Problem:
+    """The one way to make a Problem: the catalogue's message `message_id` at `where`, filled with `values`.
+
+    Its code is the part of the id before the dot, its severity the code's, its hint the message's or else the code's.
+    """
+    entry = MESSAGES[message_id]
+    code = code_of(message_id)
+    shown = {name: _shown(name, value) for name, value in values.items()}
+    hint = CODES[code].hint if entry.hint is None else entry.hint.format_map(shown)
+    path, line, column = where
+    return Problem(path, line, column, CODES[code].severity, code, entry.text.format_map(shown), hint)
 
 
-def severity_of(code: str) -> str:
-    """The catalogue's severity for a code: error, or warning (which alone does not fail a command)."""
-    return CATALOGUE[code][0]
-
-
-def problem(path: str, line: int, column: int, code: str, message: str, hint: str | None = None) -> Problem:
-    """The one way to make a Problem: its severity is the code's, and the hint the code's unless one is given."""
-    return Problem(path, line, column, severity_of(code), code, message, hint_for(code) if hint is None else hint)
+def _shown(name: str, value: object) -> object:
+    """A value as a message shows it: a list (or a dict's keys) as "a, b, c"; `near` as messages.NEAR says."""
+    if name == "near":
+        return NEAR.format(value) if value else ""
+    if isinstance(value, (list, tuple, dict)):  # a dict: its keys
+        return ", ".join(str(item) for item in value)
+    return value

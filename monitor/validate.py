@@ -1,26 +1,32 @@
 """The tree from `load` -> the model, plus every problem in the file, in file order.
 
-One small function per check. Each check's docstring shows a good and a bad snippet. Nothing here raises on
-bad data: a value that cannot be used becomes a Problem and the model is only built when there are no errors.
+One small function per check; the checks every block shares (keys, text, lists, ids, dates, addresses) are in
+shapes.py. Each check's docstring shows a good and a bad snippet. Nothing here raises on bad data: a value that
+cannot be used becomes a Problem and the model is only built when there are no errors.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import difflib
-import re
-import unicodedata
 
 from . import fields
-from .fields import MAX_ID_LENGTH, is_id, is_web_address, parse_date
-from .load import Loaded, Pos, YList, YMap
+from .fields import Field, is_web_address
+from .load import Loaded, Node, Pos, YMap
 from .memory import gc_paused
 from .model import STATUS_NAMES, Demand, Entry, Register, Resolution, Status
-from .problems import Findings, ProblemList
+from .problems import ProblemList
+from .shapes import ShapeChecker
+from .suggest import nearest, nearest_status, shorten
 
 TOP_KEYS = fields.keys(fields.TOP)
 RESOLUTION_KEYS = fields.keys(fields.RESOLUTION)
 DEMAND_KEYS = fields.keys(fields.DEMAND)
 ENTRY_KEYS = fields.keys(fields.ENTRY)
+# A demand's fields that hold one value, checked by their kind; `repeats` (ids) waits until every id is known.
+_SINGLE_VALUES = tuple(f for f in fields.DEMAND if f.kind in ("text", "url", "date"))
+_REFERENCES = tuple(f for f in fields.DEMAND if f.kind == "ids")
+_PROSE = ("text",)  # line breaks and runs of spaces become one space: the words may be a folded block
+_ATTRIBUTES = {f.name for f in dataclasses.fields(Demand)}
 
 
 def validate_loaded(loaded: Loaded, *, today: dt.date | None = None) -> tuple[Register | None, ProblemList]:
@@ -39,103 +45,14 @@ def validate_loaded(loaded: Loaded, *, today: dt.date | None = None) -> tuple[Re
     return register, checker.found.result()
 
 
-def did_you_mean(word: str, choices) -> str:
-    """`did you mean 'x'? ` when one choice is close to `word`, else ''."""
-    return _did_you_mean(difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6))
-
-
-def _did_you_mean(close: list[str]) -> str:
-    return f"did you mean '{close[0]}'? " if close else ""
-
-
-def status_hint(word: str) -> str:
-    """What to write instead of an unknown status: 'did you mean ...?' where close, then the six statuses."""
-    near = re.sub(r"[\s_]+", "-", word.strip().lower())
-    guess = f"did you mean '{near}'? " if near in STATUS_NAMES else did_you_mean(word.strip().lower(), STATUS_NAMES)
-    return f"{guess}write one of: {', '.join(STATUS_NAMES)}"
-
-
-class _Checker:
+class _Checker(ShapeChecker):
     def __init__(self, path: str, today: dt.date):
-        self.path = path
+        super().__init__(path)
         self.today = today
-        self.found = Findings()
-        self.rejected_ids: set[str] = set()  # ids reported as bad; references to them are not reported again
 
-    # -- reporting ---------------------------------------------------------------------------------------------
-    def add(self, at: Pos, code: str, message: str, hint: str | None = None) -> None:
-        self.found.report(self.path, at[0], at[1], code, message, hint)
-
-    def wants(self, at: Pos) -> bool:
-        """False once enough earlier problems are kept: skip the costly hint, count the problem."""
-        return self.found.wants(*at)
-
-    # -- shapes --------------------------------------------------------------------------------------------------
-    def check_keys(self, mapping: YMap, allowed: dict[str, bool], what: str) -> None:
-        """Required keys present, no unknown keys.
-
-        good:  `- id: kozlov-release-2013` with every required key
-        bad:   `- id: kozlov-release-2013` + `adressee: ...` (unknown key, did you mean 'addressee'?)
-        """
-        missing = [key for key, required in allowed.items() if required and key not in mapping]
-        misspelt = set()
-        for key in mapping:
-            if key not in allowed:
-                at = mapping.key_pos[key]
-                guess = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6) if self.wants(at) else []
-                misspelt.update(guess)
-                self.add(at, "unknown-key", f"{what} has no key '{key}'",
-                         f"{_did_you_mean(guess)}the keys are: {', '.join(allowed)}")
-        for key in missing:
-            if key not in misspelt:  # a misspelt key is reported once, where it stands
-                self.add(mapping.pos, "missing-key", f"{what} is missing '{key}'", f"add '{key}: ...' to it")
-
-    def text(self, mapping: YMap, key: str, required: bool = True) -> str | None:
-        """A single value; empty or a list/block where text belongs is a problem.
-
-        good:  `addressee: Kazakh authorities`     bad:  `addressee:` (empty) or `addressee: [a, b]`
-        """
-        if key not in mapping:
-            return None
-        value = mapping[key]
-        if isinstance(value, (YMap, YList)):
-            self.add(mapping.value_pos[key], "not-text", f"'{key}' should be a single value, not a "
-                     + ("block of keys" if isinstance(value, YMap) else "list"), f"write {key}: followed by text")
-            return None
-        if value is None or not value.strip():
-            if required:
-                self.add(mapping.key_pos[key], "empty-value", f"'{key}' is empty", f"write the {key} after the colon")
-            return None
-        return value
-
-    def listing(self, mapping: YMap, key: str, what: str) -> YList | None:
-        """A list under `key`.
-
-        good:  `sources:` followed by `  - https://...`      bad:  `sources: https://...`
-        """
-        if key not in mapping or mapping[key] is None:
-            return None
-        value = mapping[key]
-        if not isinstance(value, YList):
-            self.add(mapping.value_pos[key], "not-a-list", f"'{key}' should be a list of {what}",
-                     "write each on its own line starting with '- ', or [] for none")
-            return None
-        return value
-
-    def mappings(self, items: YList, what: str):
-        """The items of a list that are `key: value` blocks, with their positions."""
-        for item, at in zip(items, items.item_pos):
-            if isinstance(item, YMap):
-                yield item
-            else:
-                self.add(at, "not-a-mapping", f"each {what} should be a block of 'key: value' lines",
-                         "start the item with '- id: ...' and put the other keys under it")
-
-    # -- the file ------------------------------------------------------------------------------------------------
-    def check_file(self, tree) -> Register | None:
+    def check_file(self, tree: Node) -> Register | None:
         if not isinstance(tree, YMap):
-            self.add(getattr(tree, "pos", (1, 1)), "not-a-mapping", "the file should start with 'resolutions:' and 'demands:'",
-                     "see the example at the top of the README")
+            self.add(getattr(tree, "pos", (1, 1)), "not-a-mapping.file")
             return None
         self.check_keys(tree, TOP_KEYS, "the file")
         topics = self.check_topics(tree)
@@ -156,15 +73,14 @@ class _Checker:
             if isinstance(item, str) and item.strip():
                 topics.append(item.strip())
             else:
-                self.add(at, "not-text", "each topic should be a short name", "write e.g. '- political prisoners'")
+                self.add(at, "not-text.topic")
         return topics
 
     def check_resolutions(self, tree: YMap) -> list[Resolution]:
         items = self.listing(tree, "resolutions", "resolutions")
         if items is None:
             if "resolutions" in tree:
-                self.add(tree.key_pos["resolutions"], "empty-value", "'resolutions' is empty",
-                         "list at least one resolution under it")
+                self.add(tree.key_pos["resolutions"], "empty-value.resolutions")
             return []
         found: dict[str, Pos] = {}
         result = []
@@ -180,64 +96,6 @@ class _Checker:
                                          url or "", item.pos[0]))
         return result
 
-    def check_id(self, item: YMap, found: dict[str, Pos], what: str) -> str | None:
-        """A unique lower-case slug.
-
-        good:  `id: kozlov-release-2013`      bad:  `id: Kozlov Release` or the same id twice
-        """
-        value = self.text(item, "id")
-        if value is None:
-            return None
-        value = value.strip()
-        at = item.value_pos["id"]
-        if len(value) > MAX_ID_LENGTH:  # ids become file names and URLs: keep them well under every limit
-            self.rejected_ids.add(value)
-            self.add(at, "bad-id", f"the {what} id is {len(value)} characters long",
-                     f"use at most {MAX_ID_LENGTH} characters, e.g. {value[:40].strip('-')}")
-            return None
-        if not is_id(value):
-            self.rejected_ids.add(value)
-            ascii_value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-            suggestion = re.sub(r"[^a-z0-9]+", "-", ascii_value.lower()).strip("-") or "kozlov-release-2013"
-            self.add(at, "bad-id", f"the {what} id '{value}' is not a lower-case slug",
-                     f"use a-z, 0-9 and '-', e.g. {suggestion}")
-            return None
-        if value in found:
-            self.add(at, "duplicate-id", f"the {what} id '{value}' is already used on line {found[value][0]}",
-                     f"give this {what} another id, e.g. {value}-2")
-            return None
-        found[value] = at
-        return value
-
-    def date(self, item: YMap, key: str) -> dt.date | None:
-        """A real calendar date.
-
-        good:  `date: 2022-01-13`      bad:  `date: 2022-13-01`, `date: 13/01/2022`
-        """
-        value = self.text(item, key)
-        if value is None:
-            return None
-        day = parse_date(value)
-        if day is None:
-            self.add(item.value_pos[key], "bad-date", f"{value.strip()} is not a date",
-                     f"write YYYY-MM-DD, for example {_example_date(value)}")
-            return None
-        return day
-
-    def address(self, item: YMap, key: str) -> str | None:
-        """An http(s) address.
-
-        good:  `url: https://www.europarl.europa.eu/...`      bad:  `url: javascript:alert(1)`, `url: www.x.org`
-        """
-        value = self.text(item, key, required=False)
-        if value is None:
-            return None
-        value = value.strip()
-        if not is_web_address(value):
-            self.add(item.value_pos[key], "bad-url", f"'{_short(value)}' is not a web address")
-            return None
-        return value
-
     def check_demands(self, tree: YMap, resolutions: dict[str, Resolution], topics: list[str] | None) -> list[Demand]:
         items = self.listing(tree, "demands", "demands")
         if items is None:
@@ -251,39 +109,61 @@ class _Checker:
         demands = []
         by_id = {did: (item, values) for item, did, values in raw if did}
         for item, did, values in raw:
-            repeats = self.check_repeats(item, did, values, by_id, resolutions)
+            references = {f.name: self.check_repeats(item, f.name, did, values, by_id, resolutions)
+                          for f in _REFERENCES}
             if did and values is not None:
-                demands.append(Demand(id=did, repeats=repeats, line=item.pos[0], **values))
+                demands.append(_demand(did, item.pos[0], {**values, **references}))
         return demands
 
     def check_demand(self, item: YMap, resolutions: dict[str, Resolution], topics: list[str] | None) -> dict | None:
-        values = {key: self.text(item, key) for key in ("resolution", "paragraph", "addressee", "topic", "demand", "text")}
-        values["person"] = self.text(item, "person", required=False) or ""
-        values["quoted_from"] = self.address(item, "quoted_from") or ""
-        resolution = self.check_resolution_ref(item, values["resolution"], resolutions)
-        if values["topic"] and topics is not None and values["topic"].strip() not in topics:
-            self.add(item.value_pos["topic"], "unknown-topic", f"the topic '{values['topic'].strip()}' is not in the topics list",
-                     f"{did_you_mean(values['topic'].strip(), topics)}write one of: {', '.join(topics)}")
+        """Each field that holds one value, by its kind; the resolution and topic it names; its history."""
+        values = {f.name: self.single_value(item, f) for f in _SINGLE_VALUES}
+        resolution = self.check_resolution_ref(item, values.get("resolution"), resolutions)
+        self.check_topic(item, values.get("topic"), topics)
         history = self.check_history(item, resolution)
-        if history is None or any(values[k] is None for k in ("resolution", "paragraph", "addressee", "topic", "demand", "text")):
+        if history is None or any(values[f.name] is None for f in _SINGLE_VALUES if f.required):
             return None
-        clean: dict = {k: (v or "").strip() if k != "text" else " ".join((v or "").split()) for k, v in values.items()}
+        clean: dict[str, object] = {name: value or "" for name, value in values.items()}
         clean["history"] = history
         return clean
 
-    def check_resolution_ref(self, item: YMap, value: str | None, resolutions: dict[str, Resolution]) -> Resolution | None:
+    def single_value(self, item: YMap, field: Field) -> str | None:
+        """A field's value as the model keeps it (text stripped, a date as YYYY-MM-DD); None when unusable."""
+        if field.kind == "text":
+            value = self.text(item, field.name, field.required)
+            if value is None:
+                return None
+            return " ".join(value.split()) if field.name in _PROSE else value.strip()
+        if field.kind == "url":
+            return self.address(item, field.name)
+        day = self.date(item, field.name, field.required)
+        return day.isoformat() if day else None
+
+    def check_resolution_ref(self, item: YMap, value: str | None,
+                             resolutions: dict[str, Resolution]) -> Resolution | None:
         """The demand's resolution exists.
 
         good:  `resolution: "2013"` with a resolution of id 2013      bad:  `resolution: "2014"` with none
         """
         if value is None:
             return None
-        rid = value.strip()
+        rid = value
         if rid not in resolutions and rid not in self.rejected_ids:
-            self.add(item.value_pos["resolution"], "unknown-resolution", f"there is no resolution with id '{rid}'",
-                     f"{did_you_mean(rid, resolutions)}write one of: {', '.join(resolutions) or '(none listed yet)'}")
+            at = item.value_pos["resolution"]
+            if resolutions:
+                self.add(at, "unknown-resolution", id=rid, near=nearest(rid, resolutions), ids=list(resolutions))
+            else:
+                self.add(at, "unknown-resolution.none-listed", id=rid)
             return None
         return resolutions.get(rid)
+
+    def check_topic(self, item: YMap, value: str | None, topics: list[str] | None) -> None:
+        """The demand's topic is one of the file's topics, when the file lists them.
+
+        good:  `topic: investigation`      bad:  `topic: investigations`
+        """
+        if value and topics is not None and value not in topics:
+            self.add(item.value_pos["topic"], "unknown-topic", topic=value, near=nearest(value, topics), topics=topics)
 
     def check_history(self, item: YMap, resolution: Resolution | None) -> tuple[Entry, ...] | None:
         """History entries, oldest first, none before adoption or after today.
@@ -295,8 +175,7 @@ class _Checker:
         entries_node = self.listing(item, "history", "dated entries")
         if entries_node is None or not entries_node:
             if entries_node is not None or item.get("history") is None:
-                self.add(item.key_pos["history"], "empty-history", "this demand has no history entries",
-                         "add a first entry: '- date: <adoption date>' with 'status: pending'")
+                self.add(item.key_pos["history"], "empty-history")
             return None
         entries: list[Entry] = []
         ok = True
@@ -306,23 +185,24 @@ class _Checker:
             if entry is None:
                 ok = False
                 continue
-            at = entry_node.value_pos["date"]
-            if resolution and entry.date < resolution.adopted:
-                self.add(at, "date-before-adoption",
-                         f"{entry.date} is before the resolution was adopted ({resolution.adopted})",
-                         f"use a date on or after {resolution.adopted}")
-                ok = False
-            if entry.date > self.today:
-                self.add(at, "future-date", f"{entry.date} is in the future (today is {self.today})",
-                         "enter an event once it has happened")
-                ok = False
-            if previous and entry.date < previous:
-                self.add(at, "history-order", f"{entry.date} comes after an entry dated {previous}",
-                         "keep entries oldest first; add corrections as a new entry at the end")
-                ok = False
+            ok = self.check_entry_date(entry_node.value_pos["date"], entry.date, previous, resolution) and ok
             previous = max(previous, entry.date) if previous else entry.date
             entries.append(entry)
         return tuple(entries) if ok and len(entries) == len(entries_node) else None
+
+    def check_entry_date(self, at: Pos, day: dt.date, previous: dt.date | None, resolution: Resolution | None) -> bool:
+        """An entry's date is on or after adoption, not after today, and not before the entry above it."""
+        ok = True
+        if resolution and day < resolution.adopted:
+            self.add(at, "date-before-adoption", date=day, adopted=resolution.adopted)
+            ok = False
+        if day > self.today:
+            self.add(at, "future-date", date=day, today=self.today)
+            ok = False
+        if previous and day < previous:
+            self.add(at, "history-order", date=day, previous=previous)
+            ok = False
+        return ok
 
     def check_entry(self, node: YMap) -> Entry | None:
         self.check_keys(node, ENTRY_KEYS, "this history entry")
@@ -331,8 +211,7 @@ class _Checker:
         note = self.text(node, "note")
         sources = self.check_sources(node)
         if status and status is not Status.PENDING and not sources and sources is not None:
-            self.add(node.value_pos["status"], "missing-source", f"status '{status.value}' cites no source",
-                     "add a 'sources:' list with an http(s) address")
+            self.add(node.value_pos["status"], "missing-source", status=status.value)
         if day is None or status is None or note is None or sources is None:
             return None
         return Entry(day, status, " ".join(note.split()), tuple(sources), node.pos[0])
@@ -348,7 +227,7 @@ class _Checker:
         word = value.strip()
         if word in STATUS_NAMES:
             return Status(word)
-        self.add(node.value_pos["status"], "unknown-status", f"unknown status '{word}'", status_hint(word))
+        self.add(node.value_pos["status"], "unknown-status", word=word, near=nearest_status(word))
         return None
 
     def check_sources(self, node: YMap) -> list[str] | None:
@@ -362,57 +241,45 @@ class _Checker:
         sources = []
         ok = True
         for value, at in zip(items, items.item_pos):
-            if not isinstance(value, str) or not is_web_address(value.strip()):
-                shown = _short(value) if isinstance(value, str) else "this item"
-                self.add(at, "bad-url", f"'{shown}' is not a web address")
+            if not isinstance(value, str):
+                self.add(at, "bad-url.not-text")
+                ok = False
+            elif not is_web_address(value.strip()):
+                self.add(at, "bad-url", value=shorten(value))
                 ok = False
             else:
                 sources.append(value.strip())
         return sources if ok else None
 
-    def check_repeats(self, item: YMap, did: str | None, fields: dict | None, by_id: dict,
+    def check_repeats(self, item: YMap, key: str, did: str | None, values: dict | None, by_id: dict,
                       resolutions: dict[str, Resolution]) -> tuple[str, ...]:
         """`repeats` names existing demands of earlier resolutions.
 
         good:  `repeats: [eeas-monitoring-2012]` on a 2013 demand      bad:  `repeats: [eeas-monitoring-2022]`
         """
-        items = self.listing(item, "repeats", "demand ids")
+        items = self.listing(item, key, "demand ids")
         if not items:
             return ()
-        ours = resolutions.get((fields or {}).get("resolution", ""))
+        ours = resolutions.get((values or {}).get("resolution", ""))
         result = []
         for value, at in zip(items, items.item_pos):
             if not isinstance(value, str) or not value.strip():
-                self.add(at, "not-text", "each item of 'repeats' should be a demand id", "write e.g. '- kozlov-release-2012'")
+                self.add(at, "not-text.repeats")
                 continue
             target = value.strip()
             if target not in by_id:
-                self.add(at, "unknown-demand", f"there is no demand with id '{target}'",
-                         f"{did_you_mean(target, by_id)}use the id of the same demand in an earlier resolution")
+                self.add(at, "unknown-demand", id=target, near=nearest(target, by_id))
                 continue
-            target_fields = by_id[target][1]
-            theirs = resolutions.get((target_fields or {}).get("resolution", ""))
+            theirs = resolutions.get((by_id[target][1] or {}).get("resolution", ""))
             if target == did or (ours and theirs and theirs.adopted >= ours.adopted):
-                self.add(at, "repeats-not-earlier", f"'{target}' is not a demand of an earlier resolution")
+                self.add(at, "repeats-not-earlier", id=target)
                 continue
             result.append(target)
         return tuple(result)
 
 
-def _example_date(value: str) -> str:
-    written = fields.date_parts(value)
-    if written and written[1] > 12 and written[2] <= 12:  # day and month swapped
-        return f"{written[0]:04d}-{written[2]:02d}-{written[1]:02d}"
-    if written and 1 <= written[1] <= 12:  # a day past the month's end: suggest its last day
-        import calendar
-
-        year, month = written[0], written[1]
-        return f"{year:04d}-{month:02d}-{calendar.monthrange(max(year, 1), month)[1]:02d}"
-    parts = re.findall(r"\d+", value)
-    if len(parts) == 3 and len(parts[2]) == 4 and int(parts[1]) <= 12 and int(parts[0]) <= 31:
-        return f"{parts[2]}-{int(parts[1]):02d}-{int(parts[0]):02d}"
-    return "2022-01-13"
-
-
-def _short(value: str, limit: int = 60) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+def _demand(did: str, line: int, values: dict) -> Demand:
+    """The model's demand: fields it has an attribute for by name, the other (optional) fields in `more`."""
+    known = {name: value for name, value in values.items() if name in _ATTRIBUTES}
+    more = tuple((name, value) for name, value in values.items() if name not in _ATTRIBUTES and value)
+    return Demand(id=did, line=line, more=more, **known)

@@ -1,6 +1,7 @@
 """The README's command examples work on a copy of the shipped data (the README is the users' manual)."""
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -48,3 +49,18 @@ def test_readme_example_runs_on_the_shipped_data(command, tmp_path, monkeypatch,
     code = main(args)
     out, err = capsys.readouterr()
     assert code == 0, (command, out, err)
+
+
+def test_readme_problem_table_is_the_catalogue():
+    """The README's table of problem codes is generated from monitor/messages.py (UPDATE_GOLDEN=1 rewrites it)."""
+    from monitor.messages import problem_table
+
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    found = re.search(r"^\| code \| kind \|.*?\n(?!\|)", text, flags=re.S | re.M)
+    assert found, "the README has no table of problem codes"
+    if os.environ.get("UPDATE_GOLDEN"):
+        text = text[:found.start()] + problem_table() + text[found.end():]
+        readme.write_text(text, encoding="utf-8")
+        found = re.search(r"^\| code \| kind \|.*?\n(?!\|)", text, flags=re.S | re.M)
+    assert found and found.group() == problem_table()

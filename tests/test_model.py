@@ -1,6 +1,7 @@
 """The model: what is derived from a history (current status, since when, status on a day)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from monitor.model import Demand, Entry, Status
@@ -33,3 +34,10 @@ def test_paragraph_checked_and_open_statuses():
     assert Status.MET.is_open is False and Status.PARTLY_MET.is_open is True
     assert Status.IN_PROGRESS.label == "in progress"
     assert Status.REVERSED.meaning == "something had been achieved and was undone"
+
+
+def test_a_field_is_read_by_its_name_whether_or_not_the_model_has_an_attribute_for_it():
+    d = dataclasses.replace(demand((D(2013, 4, 18), Status.PENDING)), more=(("deadline", "2014-01-01"),))
+    assert d.value("addressee") == "a" and d.value("repeats") == ()
+    assert d.value("deadline") == "2014-01-01"
+    assert d.value("not-given") == ""

@@ -1,0 +1,64 @@
+"""The parser's errors explained: each PyYAML or libyaml error becomes one Problem at a 1-based line and column.
+
+The parser says what it expected ("could not find expected ':'"); the user needs to hear what is wrong in their
+words and what to write instead. RULES maps the parser's words to a message of the catalogue (messages.py);
+a new explanation is one rule there and one message there.
+"""
+from __future__ import annotations
+
+import yaml
+
+from .chars import position
+from .problems import Problem, problem
+from .tree import MAX_DEPTH
+
+# (words in the parser's problem, message id): the first rule that matches explains the error
+RULES: tuple[tuple[str, str], ...] = (
+    ("mapping values are not allowed", "syntax.second-colon"),
+    ("expected <block end>", "syntax.bad-indentation"),
+    ("did not find expected key", "syntax.bad-indentation"),
+    ("expected '-'", "syntax.bad-indentation"),
+    ("could not find expected ':'", "syntax.missing-colon"),
+)
+
+
+def explain_syntax_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+    """The problem a parser's syntax error stands for, where the user should look."""
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    what = (exc.problem or "the YAML cannot be read").strip()
+    lines = text.splitlines()
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if _is_tab_indent(what, source_line, column):
+        return problem("tab-indent", (path, line, source_line.find("\t") + 1 or column))
+    if exc.context and "while scanning a quoted scalar" in exc.context:
+        start = (exc.context_mark.line + 1, exc.context_mark.column + 1) if exc.context_mark else (line, column)
+        return problem("syntax.unclosed-quote", (path, *start))
+    if "nesting depth" in what:  # libyaml's own limit (1000 levels), met before ours is counted
+        return problem("too-deep", (path, line, column), limit=MAX_DEPTH)
+    for words, message_id in RULES:
+        if words in what:
+            return problem(message_id, (path, line, column))
+    return problem("syntax", (path, line, column), parser_says=what)
+
+
+def _is_tab_indent(what: str, source_line: str, column: int) -> bool:
+    if "\t" in what or "'\\t'" in what:
+        return True
+    return source_line[: max(column - 1, 0)].strip(" ") == "" and "\t" in source_line[:column]
+
+
+def explain_reader_error(path: str, text: str, exc: yaml.YAMLError, *, offset_in_bytes: bool) -> Problem:
+    """The problem a reader's error stands for: a control character, found by its offset in the text.
+
+    libyaml counts the offset in UTF-8 bytes, PyYAML's pure reader in characters (`offset_in_bytes`).
+    """
+    offset = getattr(exc, "position", 0) or 0
+    if offset_in_bytes:
+        offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+    where = (path, *position(text, offset))
+    char = getattr(exc, "character", None)
+    codepoint = ord(char) if isinstance(char, str) and char else char
+    if isinstance(codepoint, int):
+        return problem("control-character", where, codepoint=codepoint)
+    return problem("control-character.unknown", where)
