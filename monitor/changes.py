@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
-from .model import Demand, Register, Status
+from .model import Register, Status
 from .render import short_date
 from .snapshot import (
     DEMAND_FIELDS,
@@ -35,15 +35,10 @@ def snapshot_of(register: Register) -> Snapshot:
 
     return Snapshot(
         resolutions={r.id: {f: value(getattr(r, f)) for f in RESOLUTION_FIELDS} for r in register.resolutions},
-        demands={d.id: DemandSnapshot({f: value(_field_value(d, f)) for f in DEMAND_FIELDS},
+        demands={d.id: DemandSnapshot({f: value(d.value(f)) for f in DEMAND_FIELDS},
                                       tuple(SnapshotEntry(e.date, e.status.value, e.note, tuple(e.sources))
                                             for e in d.history))
                  for d in register.demands})
-
-
-def _field_value(demand: Demand, name: str) -> Any:
-    """A demand's field by its name in the field table: the one place a snapshot reads a demand's fields."""
-    return getattr(demand, name)
 
 
 def snapshot_before(snapshot: Snapshot, day: dt.date) -> Snapshot:

@@ -15,6 +15,9 @@ from . import fields
 # What a snapshot keeps of each item: every field of the table but the id (the key) and the history (kept apart).
 DEMAND_FIELDS = tuple(f.name for f in fields.DEMAND if f.name not in ("id", "history"))
 RESOLUTION_FIELDS = tuple(f.name for f in fields.RESOLUTION if f.name != "id")
+# What a field the model leaves out looks like in a snapshot: a list kind is (), any other ""
+_EMPTY: dict[str, Any] = {f.name: () if f.kind in ("ids", "urls", "texts") else ""
+                          for f in (*fields.DEMAND, *fields.RESOLUTION)}
 
 # A field as a snapshot keeps it: text (dates as ISO text), a tuple of texts, or None when an older snapshot
 # does not have the field at all.
@@ -60,10 +63,12 @@ class Snapshot:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Snapshot:
-        """A snapshot read back from `to_json`'s layout; a field the stored one lacks is None (as before)."""
+        """A snapshot read back from `to_json`'s layout. A field the stored one lacks (stored before the field
+        existed) reads as an absent value does now, so that adding a field to the table is no 'correction'."""
         return cls(
-            resolutions={k: {f: _field(r.get(f)) for f in RESOLUTION_FIELDS} for k, r in data["resolutions"].items()},
-            demands={k: DemandSnapshot({f: _field(d.get(f)) for f in DEMAND_FIELDS},
+            resolutions={k: {f: _field(r[f]) if f in r else _EMPTY[f] for f in RESOLUTION_FIELDS}
+                         for k, r in data["resolutions"].items()},
+            demands={k: DemandSnapshot({f: _field(d[f]) if f in d else _EMPTY[f] for f in DEMAND_FIELDS},
                                        tuple(SnapshotEntry(dt.date.fromisoformat(e[0]), e[1], e[2], tuple(e[3]))
                                              for e in d["history"]))
                      for k, d in data["demands"].items()})

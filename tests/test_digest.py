@@ -114,7 +114,9 @@ def test_a_snapshot_stored_by_the_previous_version_is_still_the_baseline(setup):
     last = st.latest_snapshot()
     st.close()
     assert last.taken == LAST_WEEK and last.snapshot == snapshot_of(load(data, LAST_WEEK))
-    assert last.snapshot.to_json() == old  # written back in the same layout: older versions can still read it
+    back = last.snapshot.to_json()  # written back in the same layout: older versions can still read it
+    for kind in ("resolutions", "demands"):
+        assert {k: {f: v[f] for f in old[kind][k]} for k, v in back[kind].items()} == old[kind]
     entry = last.snapshot.demands["roe-release-2021"].history[0]
     assert (entry.date, entry.status) == (dt.date(2021, 5, 20), "pending")
     shutil.copyfile(CHANGED, data)
@@ -276,3 +278,21 @@ def test_a_second_different_digest_on_the_same_day_keeps_the_first(small_registe
     assert names == ["digest-2026-11-24-2.html", "digest-2026-11-24-2.txt", "digest-2026-11-24.html",
                      "digest-2026-11-24.txt"]
     assert "2021" in (tmp_path / "out" / "digests" / "digest-2026-11-24.txt").read_text(encoding="utf-8")
+
+
+def test_a_field_that_did_not_exist_when_the_snapshot_was_stored_is_no_correction(setup):
+    """A snapshot stored before a field was added to the table (here: before `person` and `quoted_from`) reads
+    those fields as absent, so a register that leaves them empty shows no change at all."""
+    from monitor.snapshot import Snapshot
+
+    data, _, _ = setup
+    register = load(data, LAST_WEEK)
+    old = stored_before_named_fields(register)
+    for demand in old["demands"].values():
+        for name in ("person", "quoted_from"):
+            if not demand[name]:
+                del demand[name]
+    before = Snapshot.from_json(old)
+    found = compare(before, snapshot_of(register), today=LAST_WEEK, period_start=LAST_WEEK, last_digest=LAST_WEEK,
+                    stale_days=90)
+    assert not found.corrections
