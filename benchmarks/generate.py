@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 
 TODAY = dt.date(2026, 11, 24)
+# the Parliament's 7th to 10th terms began on these days (the 6th before the first)
+TERMS_BEGAN = (dt.date(2009, 7, 14), dt.date(2014, 7, 1), dt.date(2019, 7, 1), dt.date(2024, 7, 16))
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_DEMANDS = 10_000
 DEFAULT_SEED = 2026
@@ -120,7 +122,8 @@ def generate(demands: int = DEFAULT_DEMANDS, seed: int = DEFAULT_SEED) -> str:
         for _ in range(count):
             serial += 1
             made_here.append(_demand(w, rng, res, serial, earlier.get(res["country"], [])))
-        earlier.setdefault(res["country"], []).extend(made_here)  # adoption days are distinct, so every later resolution is strictly later
+        # adoption days are distinct, so every later resolution is strictly later
+        earlier.setdefault(res["country"], []).extend(made_here)
     return "\n".join(out) + "\n"
 
 
@@ -131,8 +134,7 @@ def _resolutions(rng: random.Random) -> list[dict]:
     for number, offset in enumerate(days, start=1):
         adopted = FIRST_ADOPTED + dt.timedelta(days=offset)
         country = COUNTRIES[rng.randrange(len(COUNTRIES))]
-        term = 6 if adopted < dt.date(2009, 7, 14) else 7 if adopted < dt.date(2014, 7, 1) else 8 if adopted < dt.date(2019, 7, 1) \
-            else 9 if adopted < dt.date(2024, 7, 16) else 10
+        term = 6 + sum(adopted >= day for day in TERMS_BEGAN)
         result.append({"id": f"{adopted.isoformat()}-{country.lower()}", "adopted": adopted, "country": country,
                        "term": term, "number": 100 + number * 7 % 400})
     return result

@@ -149,7 +149,8 @@ def measure_digest(path, out):
     return _with_validation(path, lib)
 
 
-MEASURES = {"parse": measure_parse, "validate": measure_validate, "frames": measure_frames, "report-html": measure_report_html,
+MEASURES = {"parse": measure_parse, "validate": measure_validate, "frames": measure_frames,
+            "report-html": measure_report_html,
             "report-excel": measure_report_excel, "report": measure_report, "update": measure_update,
             "digest": measure_digest}
 _cache: dict = {}

@@ -23,7 +23,7 @@ _LAZY = {"DataError": "problems", "Problem": "problems", "Register": "model", "R
          "Demand": "model", "Entry": "model", "Status": "model"}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name in _LAZY:
         return getattr(_importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'monitor' has no attribute {name!r}")

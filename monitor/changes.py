@@ -182,7 +182,8 @@ def compare(before: Snapshot, now: Snapshot, *, today: dt.date, period_start: dt
         if old is None:
             new_demands.append(NewDemand(key, dem.text("demand"), dem.text("person"), dem.text("resolution"),
                                          dem.text("addressee"), dem.history[-1].status, dem.history[0].date))
-            added, changed = list(range(1, len(dem.history))), []  # its later steps are news too
+            added = list(range(1, len(dem.history)))  # its later steps are news too
+            changed: list[tuple[str, str, str]] = []
         else:
             corrections += _field_corrections("demand", key, dem.fields["demand"], old.fields, dem.fields,
                                               DEMAND_FIELDS)
@@ -220,7 +221,8 @@ def _new_entry(key: str, dem: DemandSnapshot, index: int, period_start: dt.date)
                     entry.status, previous, entry.note, entry.sources, late=entry.date < period_start)
 
 
-def _history_changes(old: tuple[SnapshotEntry, ...], new: tuple[SnapshotEntry, ...]):
+def _history_changes(old: tuple[SnapshotEntry, ...],
+                     new: tuple[SnapshotEntry, ...]) -> tuple[list[int], list[tuple[str, str, str]]]:
     """Indexes of entries added to `new`, and (field, before, after) for entries edited or removed."""
     added: list[int] = []
     changed: list[tuple[str, str, str]] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Iterator
 
 # C0 controls except tab and line feed, DEL, C1 controls (NEL among them), and the Unicode line and paragraph
 # separators. Tab and LF are ordinary in multi-line text (a `|` block, a quoted "\n").
@@ -43,7 +44,7 @@ def describe_line_break(char: str) -> str:
     return _LINE_NAMES[char]
 
 
-def foreign_line_breaks(text: str):
+def foreign_line_breaks(text: str) -> Iterator[tuple[int, str]]:
     """(offset, character) of each line break that is not LF or CRLF, in order."""
     if "\x85" not in text and "\u2028" not in text and "\u2029" not in text \
             and text.count("\r") == text.count("\r\n"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -170,7 +171,7 @@ def validate(data_path: str | os.PathLike, *, today: dt.date | None, against: st
 
 
 @contextlib.contextmanager
-def _digest_files(out: str):
+def _digest_files(out: str) -> Iterator[None]:
     """The digest's files and state as plain messages: a pipe where a file goes, a folder we may not write."""
     from .readfile import NotARegularFile
 

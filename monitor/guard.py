@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import re
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import MonitorError
@@ -132,7 +133,7 @@ def _refuse_if_moved(top: str, relative: str, rev: str, new: YMap) -> None:
             f"against the old name: monitor --file {relative} validate --against {rev}:{old_path}")
 
 
-def _registers_in(top: str, rev: str):
+def _registers_in(top: str, rev: str) -> Iterator[tuple[str, bytes]]:
     """(path, bytes) of every YAML file in `rev` whose text has a `demands:` key, read with one git process."""
     listing = subprocess.run(["git", "ls-tree", "-r", "-z", rev], cwd=top, capture_output=True, check=True).stdout
     blobs = []

@@ -111,7 +111,7 @@ def only_scheduler(settings: Settings) -> Iterator[Hold]:
 
 
 @contextlib.contextmanager
-def _sqlite_owner(store: Path, me: str, where: str):
+def _sqlite_owner(store: Path, me: str, where: str) -> Iterator[None]:
     from filelock import Timeout
 
     from .readfile import read_regular

@@ -53,7 +53,7 @@ def read_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES, sh
 class FileProblem(Exception):
     """The file cannot be read as a data file at all (missing, not a regular file, too large)."""
 
-    def __init__(self, message_id: str, **values: object):
+    def __init__(self, message_id: str, **values: object) -> None:
         super().__init__(message_id)
         self.message_id, self.values = message_id, values
 

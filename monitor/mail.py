@@ -57,7 +57,7 @@ class MailError(MonitorError):
     in-doubt: the connection was lost after the whole message went out, before the server's reply.
     """
 
-    def __init__(self, message: str, *, kind: MailErrorKind = "retry", recipient: str | None = None):
+    def __init__(self, message: str, *, kind: MailErrorKind = "retry", recipient: str | None = None) -> None:
         super().__init__(message)
         self.kind, self.recipient = kind, recipient
 

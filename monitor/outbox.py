@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS deliveries (message_id TEXT NOT NULL, recipient TEXT 
 class DigestState:
     """The digest database in the state folder; every method commits before it returns."""
 
-    def __init__(self, state_dir: str | Path):
+    def __init__(self, state_dir: str | Path) -> None:
         from .readfile import NotARegularFile, check_regular
         from .settings import SettingsError, state_folder_error
 

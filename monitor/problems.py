@@ -80,7 +80,7 @@ class ProblemList(list):
 class Findings:
     """Collects problems, keeping the MAX_KEPT first by position and counting the rest (bounded memory and time)."""
 
-    def __init__(self, limit: int = MAX_KEPT):
+    def __init__(self, limit: int = MAX_KEPT) -> None:
         self.limit = limit
         self._heap: list = []  # (-line, -column, -seq, problem): the root is the last kept problem in file order
         self._seq = 0
@@ -138,7 +138,7 @@ class Findings:
 class DataError(MonitorError):
     """Raised by library calls that need valid data and did not get it; carries every problem found."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = sort_problems(problems)
         super().__init__("\n".join(str(p) for p in self.problems if p.is_error) or "invalid data")
 

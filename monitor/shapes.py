@@ -17,7 +17,7 @@ from .tree import Pos, YList, YMap
 class ShapeChecker:
     """Reports each problem once, where it stands, into `found`."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str) -> None:
         self.path = path
         self.found = Findings()
         self.rejected_ids: set[str] = set()  # ids reported as bad; references to them are not reported again

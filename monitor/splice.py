@@ -88,7 +88,7 @@ class _Lines:
     Not split: 600,000 line strings at 10,000 demands would take about 60 MB.
     """
 
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         self.text = text
         self.starts = line_starts(text)
 

@@ -112,7 +112,7 @@ class FileChanged(Exception):
     version (written into the file we replaced) is kept as `kept_copy`.
     """
 
-    def __init__(self, path: Path, kept_copy: Path | None = None):
+    def __init__(self, path: Path, kept_copy: Path | None = None) -> None:
         super().__init__(str(path))
         self.path, self.kept_copy = path, kept_copy
 
@@ -212,7 +212,7 @@ def _writing_elsewhere(old: os.stat_result) -> bool:
 class ReplacedButUnchecked(OSError):
     """The new version is in place, but looking at the old one afterwards failed; `kept_copy` is the old one."""
 
-    def __init__(self, errno_: int | None, strerror: str | None, filename: str, *, kept_copy: Path | None):
+    def __init__(self, errno_: int | None, strerror: str | None, filename: str, *, kept_copy: Path | None) -> None:
         super().__init__(errno_, strerror, filename)
         self.kept_copy = kept_copy
 

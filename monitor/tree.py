@@ -26,7 +26,7 @@ class YMap(dict):
 
     __slots__ = ("pos", "end", "last_line", "key_pos", "value_pos")
 
-    def __init__(self, pos: Pos, end: Pos):
+    def __init__(self, pos: Pos, end: Pos) -> None:
         super().__init__()
         self.pos = pos
         self.end = end
@@ -40,7 +40,7 @@ class YList(list):
 
     __slots__ = ("pos", "end", "last_line", "item_pos")
 
-    def __init__(self, pos: Pos, end: Pos):
+    def __init__(self, pos: Pos, end: Pos) -> None:
         super().__init__()
         self.pos = pos
         self.end = end
@@ -64,7 +64,7 @@ class Builder:
     demands: about 250 MB) and reports an alias where it is used and an anchor where it is declared.
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str) -> None:
         self.path = path
         self.found = Findings()
         self.depth = 0

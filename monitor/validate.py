@@ -46,7 +46,7 @@ def validate_loaded(loaded: Loaded, *, today: dt.date | None = None) -> tuple[Re
 
 
 class _Checker(ShapeChecker):
-    def __init__(self, path: str, today: dt.date):
+    def __init__(self, path: str, today: dt.date) -> None:
         super().__init__(path)
         self.today = today
 

@@ -33,3 +33,32 @@ def run_with_guard(call, seconds: float = 60):
     if "error" in box:
         raise box["error"]
     return box.get("value")
+
+
+SCHEDULE_READY = "weekly digest, then report refresh: next run"  # what `monitor schedule` logs once it is running
+
+
+def run_schedule_until(cmd: list[str], marker: str = SCHEDULE_READY, *, stop: int = 15, wait: float = 120,
+                       **popen) -> str:
+    """Start `monitor schedule` (`cmd`), wait until its log shows `marker`, send `stop` (SIGTERM by default) and
+    return its whole log; it must exit 0 without a traceback. Killed after `wait` seconds if it never gets there."""
+    import subprocess
+
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, **popen)
+    killer = threading.Timer(wait, proc.kill)
+    killer.start()
+    try:
+        seen = []
+        for line in proc.stderr:
+            seen.append(line)
+            if marker in line:
+                proc.send_signal(stop)
+                seen.append(proc.stderr.read())
+                break
+        code = proc.wait()
+    finally:
+        killer.cancel()
+        proc.kill()
+    log = "".join(seen)
+    assert marker in log and code == 0 and "Traceback" not in log, log
+    return log

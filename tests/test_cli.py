@@ -24,7 +24,8 @@ def test_validate_a_valid_file_exits_0_and_prints_nothing(small_file, capsys):
 
 
 def test_validate_a_bad_file_exits_1_with_every_problem(capsys):
-    code, out, err = run(["--file", str(INVALID / "several-problems.yaml"), "--today", "2026-11-24", "validate"], capsys)
+    code, out, err = run(["--file", str(INVALID / "several-problems.yaml"), "--today", "2026-11-24", "validate"],
+                         capsys)
     assert code == 1
     assert len(out.splitlines()) == 4
     assert all(":" in line and "error:" in line and " — " in line for line in out.splitlines())

@@ -18,16 +18,16 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.helpers import SCHEDULE_READY, run_schedule_until
 
 DEPLOY = ROOT / "deploy"
 WAIT = 300  # seconds; the Containerfile's pip install downloads the package's dependencies
-READY = "weekly digest, then report refresh: next run"
+READY = SCHEDULE_READY
 VENV_BIN = Path(sys.executable).parent
 IMAGE_PYTHON = "/usr/bin/python3"  # Debian's python3 and python3-venv: tests/run.sh installs them
 
@@ -59,24 +59,7 @@ def moved(text: str, root: Path, prefixes: tuple[str, ...]) -> str:
 
 def run_until_ready(cmd: list[str], stop: signal.Signals, **popen) -> str:
     """Start `cmd`, wait for `monitor schedule` to say it is ready, send `stop`; its log. It must exit 0."""
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, **popen)
-    killer = threading.Timer(WAIT, proc.kill)
-    killer.start()
-    try:
-        seen = []
-        for line in proc.stderr:
-            seen.append(line)
-            if READY in line:
-                proc.send_signal(stop)
-                seen.append(proc.stderr.read())
-                break
-        code = proc.wait()
-    finally:
-        killer.cancel()
-        proc.kill()
-    log = "".join(seen)
-    assert READY in log and code == 0 and "Traceback" not in log, log
-    return log
+    return run_schedule_until(cmd, READY, stop=stop, wait=WAIT, **popen)
 
 
 # -- the systemd unit ---------------------------------------------------------------------------------------------

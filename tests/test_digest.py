@@ -55,7 +55,8 @@ def test_compare_finds_each_kind_of_change():
         ("doe-release-2019", "text", "calls for the immediate and unconditional release of Jane Doe")]
     assert {c.status: (c.before, c.now) for c in d.counts}["met"] == (1, 2)
     assert {c.status: (c.before, c.now) for c in d.counts}["pending"] == (1, 1)  # roe met, a new one pending
-    assert [s.demand_id for s in d.stale] == ["inquiry-2019", "monitoring-2021", "assembly-law-2021"]  # open, last moved > 365 days
+    # open, last moved more than 365 days ago
+    assert [s.demand_id for s in d.stale] == ["inquiry-2019", "monitoring-2021", "assembly-law-2021"]
     assert d.subject == "Demands digest: 2 new status entries, 1 new demand, 1 correction (24 Nov 2026)"
 
 

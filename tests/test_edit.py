@@ -214,7 +214,8 @@ def test_the_lock_file_is_beside_the_data_file_and_hidden(small_file):
     assert (small_file.parent / ".demands.yaml.lock").exists()
 
 
-texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=60)
+texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1,
+                max_size=60)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -401,4 +401,5 @@ def test_a_block_value_at_the_very_end_without_a_line_break_is_refused_with_what
     assert done.returncode == 1 and "does not end with a line break" in done.stderr
     assert path.read_bytes() == before
     path.write_bytes(before + b"\n")
-    assert cli(path, "update", "d", "--status", "met", "--note", "x", "--source", "https://example.org/x").returncode == 0
+    done = cli(path, "update", "d", "--status", "met", "--note", "x", "--source", "https://example.org/x")
+    assert done.returncode == 0

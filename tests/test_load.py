@@ -98,11 +98,13 @@ def test_any_bytes_give_a_model_or_problems(data):
 
 
 VALID = (DATA / "valid" / "small.yaml").read_text(encoding="utf-8")
-NASTY = [":", "-", " ", "\t", "\n", '"', "'", "&a", "*a", "!!", "#", "[", "]", "{", "}", "|", ">", "\x00", "2022-13-01", "é", "?"]
+NASTY = [":", "-", " ", "\t", "\n", '"', "'", "&a", "*a", "!!", "#", "[", "]", "{", "}", "|", ">", "\x00", "2022-13-01",
+         "é", "?"]
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, len(VALID)), st.integers(0, 5), st.sampled_from(NASTY)), min_size=1, max_size=4))
+@given(st.lists(st.tuples(st.integers(0, len(VALID)), st.integers(0, 5), st.sampled_from(NASTY)), min_size=1,
+                max_size=4))
 def test_mutated_valid_files_give_a_model_or_problems_with_lines(edits):
     text = VALID
     for at, cut, insert in edits:

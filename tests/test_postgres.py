@@ -23,10 +23,11 @@ from monitor import schedule
 from monitor.jobstore import AlreadyRunning, only_scheduler
 from monitor.settings import load_settings
 from tests.conftest import ROOT
+from tests.helpers import SCHEDULE_READY, run_schedule_until
 from tests.mail_servers import mail_env
 
 WAIT = 120  # seconds; only reached when something is broken
-READY = "weekly digest, then report refresh: next run"
+READY = SCHEDULE_READY
 
 
 @pytest.fixture
@@ -41,24 +42,7 @@ def shared(tmp_path, small_file, no_monitor_env, pg_url, smtp, monkeypatch):
 
 def run_until(cmd: list[str], env: dict, marker: str) -> str:
     """Run `monitor schedule` until its log shows `marker`, then stop it with SIGTERM; its whole log."""
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
-    killer = threading.Timer(WAIT, proc.kill)
-    killer.start()
-    try:
-        seen = []
-        for line in proc.stderr:
-            seen.append(line)
-            if marker in line:
-                proc.send_signal(signal.SIGTERM)
-                seen.append(proc.stderr.read())
-                break
-        code = proc.wait()
-    finally:
-        killer.cancel()
-        proc.kill()
-    log = "".join(seen)
-    assert marker in log and code == 0 and "Traceback" not in log, log
-    return log
+    return run_schedule_until(cmd, marker, wait=WAIT, env=env)
 
 
 def test_a_digest_missed_while_stopped_is_sent_once_after_a_restart(shared, smtp):

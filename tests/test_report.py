@@ -127,7 +127,8 @@ def test_a_folder_that_cannot_be_written_is_a_message_not_a_crash(small_file, tm
     blocker.write_text("a file where the reports folder should be")
     assert cli.main(["--file", str(small_file), "report", "--out", str(blocker / "reports")]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"monitor: cannot write the reports to {blocker / 'reports'}/") and "internal error" not in err
+    assert err.startswith(f"monitor: cannot write the reports to {blocker / 'reports'}/")
+    assert "internal error" not in err
 
 
 # -- writing failures become messages (issue 11) -----------------------------------------------------------------

@@ -23,7 +23,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium under Playwright. tests/run.sh installs both: a missing one fails the tests, never skips them."""
+    """Debian's Chromium under Playwright; tests/run.sh installs both: a missing one fails the tests, never skips."""
     for tool in ("chromium", "pdftotext"):
         assert shutil.which(tool), f"{tool} is not installed: run tests/run.sh (as root it installs it with apt-get)"
     from playwright import sync_api as playwright
@@ -158,7 +158,8 @@ def test_a_large_index_shows_rows_two_hundred_at_a_time(browser, tmp_path):
     page.fill("#filter", "")
     page.select_option("#filter-topic", "")
     assert rows.count() == 200
-    every = page.eval_on_selector_all("#all-demands tbody tr td:nth-of-type(5)", "cells => cells.map(c => c.dataset.value)")
+    every = page.eval_on_selector_all("#all-demands tbody tr td:nth-of-type(5)",
+                                      "cells => cells.map(c => c.dataset.value)")
     page.click("#all-demands thead th:nth-child(6) button")  # ... and a sort shows the first 200 of its order
     shown = page.eval_on_selector_all("#all-demands tbody tr:not([hidden]) td:nth-of-type(5)",
                                       "cells => cells.map(c => c.dataset.value)")
@@ -175,7 +176,8 @@ def test_print_shows_addresses_and_keeps_rows_whole(browser, tmp_path, today):
     reports_of(HERE / "data" / "valid" / "small.yaml", tmp_path / "reports", today)
     page, _, _ = open_page(browser, tmp_path / "reports" / "2021.html")
     page.emulate_media(media="print")
-    after = page.evaluate("""() => getComputedStyle(document.querySelector('dd a[href^="https"]'), '::after').content""")
+    after = page.evaluate(
+        """() => getComputedStyle(document.querySelector('dd a[href^="https"]'), '::after').content""")
     assert after == 'none'  # the address is already its own text
     assert page.evaluate("getComputedStyle(document.querySelector('tr')).breakInside") == "avoid"
     page.close()
