@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .openfiles import wait_for_writers
+
 LOCK_TIMEOUT_SECONDS = 60
 SETTLE_SECONDS = 0.05  # how long a save that began before our rename may take to land in the old file
 WRITER_WAIT_SECONDS = 5.0  # how long we wait for a program still holding the old file open for writing
@@ -147,7 +149,7 @@ def replace_if_unchanged(target: str | os.PathLike, data: bytes, expected: FileS
                 # it a moment (an editor's open, write and close take a few milliseconds), and as long as one
                 # still holds it open for writing, wait for it to close, before looking again.
                 time.sleep(SETTLE_SECONDS)
-                _wait_for_writers(os.fstat(old_fd), time.monotonic() + WRITER_WAIT_SECONDS)
+                wait_for_writers(os.fstat(old_fd), time.monotonic() + WRITER_WAIT_SECONDS)
                 if not expected.matches(old_fd):
                     _put_back(target, keep, tmp_fd, data)
         finally:
@@ -168,45 +170,6 @@ def replace_if_unchanged(target: str | os.PathLike, data: bytes, expected: FileS
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(keep)
     _fsync_dir(target.parent)
-
-
-def _wait_for_writers(old: os.stat_result, deadline: float) -> None:
-    """Return once no process holds the file `old` open for writing, or at `deadline`.
-
-    After our rename nobody can open the old file by its name any more, so once no writer holds it, no save can
-    land in it later: the second look is then certain, whatever the machine's load. Linux's /proc tells which
-    processes hold it; elsewhere, and for other users' processes, which /proc does not show, SETTLE_SECONDS is
-    all there is. Scanning /proc costs a few milliseconds per hundred processes.
-    """
-    while _writing_elsewhere(old) and time.monotonic() < deadline:
-        time.sleep(0.01)
-
-
-def _writing_elsewhere(old: os.stat_result) -> bool:
-    """True when another process has the file `old` open for writing (as far as /proc shows)."""
-    proc = Path("/proc")
-    if not (proc / "self" / "fd").is_dir():
-        return False
-    me = str(os.getpid())
-    for pid in os.listdir(proc):
-        if not pid.isdigit() or pid == me:
-            continue
-        try:
-            fds = os.listdir(f"/proc/{pid}/fd")
-        except OSError:  # gone, or another user's process
-            continue
-        for fd in fds:
-            try:
-                info = os.stat(f"/proc/{pid}/fd/{fd}")
-                if (info.st_ino, info.st_dev) != (old.st_ino, old.st_dev):
-                    continue
-                with open(f"/proc/{pid}/fdinfo/{fd}", encoding="ascii") as fdinfo:
-                    flags = next(int(line.split()[1], 8) for line in fdinfo if line.startswith("flags:"))
-            except (OSError, StopIteration, ValueError):
-                continue
-            if flags & (os.O_WRONLY | os.O_RDWR):
-                return True
-    return False
 
 
 class ReplacedButUnchecked(OSError):
