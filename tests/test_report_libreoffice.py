@@ -6,6 +6,8 @@ hostile notes coming back word for word proves they were stored as text.
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,9 +15,13 @@ from pathlib import Path
 import pytest
 
 import monitor
+from monitor.frames import first_demanded
+from monitor.render import duration
+from monitor.render.excel import status_text
 from monitor.report import write_reports
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"  # UTF-8, every sheet
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
@@ -30,7 +36,7 @@ def convert(tmp_path: Path, workbook: Path, target: str) -> Path:
     return out
 
 
-def sheets_as_csv(tmp_path: Path, data: Path, today) -> tuple[object, dict[str, list[dict]]]:
+def sheets_as_csv(tmp_path: Path, data: Path, today: dt.date) -> tuple[object, dict[str, list[dict]]]:
     register = monitor.load_register(data, today=today)
     write_reports(register, tmp_path / "reports", today=today)
     out = convert(tmp_path, tmp_path / "reports" / "demands.xlsx", CSV_FILTER)
@@ -41,7 +47,7 @@ def sheets_as_csv(tmp_path: Path, data: Path, today) -> tuple[object, dict[str, 
     return register, sheets
 
 
-def test_every_sheet_matches_the_data(tmp_path, today):
+def test_every_sheet_matches_the_data(tmp_path: Path, today: dt.date) -> None:
     register, sheets = sheets_as_csv(tmp_path, HERE / "data" / "valid" / "small.yaml", today)
     assert sorted(sheets) == ["2019", "2021", "People", "Status history", "Summary"]
     summary = {row["Resolution"]: row for row in sheets["Summary"] if row["Resolution"] in ("2019", "2021", "All")}
@@ -49,7 +55,7 @@ def test_every_sheet_matches_the_data(tmp_path, today):
         row = summary[res.id]
         assert row["Adopted"] == res.adopted.isoformat() and row["Title"] == res.title
         for status in monitor.Status:
-            assert row[status.value] == str(sum(d.status is status for d in register.demands_of(res.id)))
+            assert row[status_text(status.value)] == str(sum(d.status is status for d in register.demands_of(res.id)))
         assert row["Total"] == str(len(register.demands_of(res.id)))
     assert summary["All"]["Total"] == str(len(register.demands))
     for res in register.resolutions:
@@ -57,15 +63,17 @@ def test_every_sheet_matches_the_data(tmp_path, today):
         assert [r["ID"] for r in rows] == [d.id for d in register.demands_of(res.id)]
         for row, demand in zip(rows, register.demands_of(res.id)):
             assert (row["Status"], row["Last change"], row["Text"], row["Paragraph"]) == (
-                demand.status.value, demand.latest.date.isoformat(), demand.text, demand.paragraph)
+                status_text(demand.status.value), demand.latest.date.isoformat(), demand.text, demand.paragraph)
+            days = (today - first_demanded(register, demand)).days if demand.status.is_open else None
+            assert (row["Outstanding for"], row["Days outstanding"]) == (duration(days), str(days or ""))
     history = sheets["Status history"]
-    expected = [(d.id, e.date.isoformat(), e.status.value, e.note, (e.sources or ("",))[0])
+    expected = [(d.id, e.date.isoformat(), status_text(e.status.value), e.note, (e.sources or ("",))[0])
                 for d in register.demands for e in d.history]
     assert [(r["Demand ID"], r["Date"], r["Status"], r["Note"], r["Source"]) for r in history] == expected
     assert [(r["Person"], r["Free?"]) for r in sheets["People"]] == [("Jane Doe", "yes"), ("Richard Roe", "not known")]
 
 
-def test_hostile_text_comes_back_as_text(tmp_path, today):
+def test_hostile_text_comes_back_as_text(tmp_path: Path, today: dt.date) -> None:
     register, sheets = sheets_as_csv(tmp_path, HERE / "data" / "hostile.yaml", today)
     notes = [r["Note"] for r in sheets["Status history"]]
     assert notes == [e.note for d in register.demands for e in d.history]
@@ -77,11 +85,37 @@ def test_hostile_text_comes_back_as_text(tmp_path, today):
     assert sheets["Summary"][0]["Title"] == register.resolution("2020").title
 
 
-def test_libreoffice_prints_the_workbook(tmp_path, today):
-    register = monitor.load_register(HERE / "data" / "valid" / "small.yaml", today=today)
+def printed(tmp_path: Path, data: Path, today: dt.date) -> tuple[object, str]:
+    """The workbook of `data` printed to PDF by LibreOffice, as the PDF's text laid out (pdftotext -layout)."""
+    register = monitor.load_register(data, today=today)
     write_reports(register, tmp_path / "reports", today=today)
     pdf = convert(tmp_path, tmp_path / "reports" / "demands.xlsx", "pdf") / "demands.pdf"
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-        assert "inquiry-2019" in text and "Situation as of 2026-11-24." in text
     assert pdf.stat().st_size > 5_000
+    run = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return register, run.stdout
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_libreoffice_prints_the_workbook(tmp_path: Path, today: dt.date) -> None:
+    register, text = printed(tmp_path, HERE / "data" / "valid" / "small.yaml", today)
+    assert "inquiry-2019" in text and "Situation as of 2026-11-24." in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_printed_workbook_shows_whole_headers_ids_and_a_legend_in_words(tmp_path: Path, today: dt.date) -> None:
+    """The shipped data printed: no heading clipped ("Days outstar"), no id cut off, statuses named in words."""
+    from monitor.render.excel import HISTORY_COLUMNS, PEOPLE_COLUMNS, RESOLUTION_COLUMNS
+
+    register, text = printed(tmp_path, ROOT / "demands.yaml", today)
+    words = set(re.findall(r"[\w?-]+", text))
+    headers = {title for columns in (RESOLUTION_COLUMNS, HISTORY_COLUMNS, PEOPLE_COLUMNS) for title, *_ in columns}
+    for word in {w for title in headers for w in title.split()}:
+        assert word in words, word  # a clipped heading leaves only the start of its word
+    for demand in register.demands:  # LibreOffice prints a clipped id as its start: "political-prisoners-release-201"
+        start = demand.id[: len(demand.id) * 3 // 4]
+        starts = re.findall(rf"(?<![\w/-]){re.escape(start)}[\w-]*", text)
+        assert starts and set(starts) == {demand.id}, (demand.id, set(starts))
+    for status in monitor.Status:
+        label = status_text(status.value)
+        assert re.search(rf"{label}\s+{re.escape(status.meaning[:30])}", text), label  # the legend, in words
+        assert text.count(label) > 1, label  # the statuses of the demands, symbol and word as on the pages
