@@ -29,6 +29,7 @@ EXAMPLES = {
     "digest": "monitor digest\n  monitor digest --since 2022-01-01 --send\n  monitor digest --status\n"
               "  monitor digest --resend 1a2b3c4d --to someone@example.org",
     "schedule": "monitor schedule\n  monitor schedule --list",
+    "changes": "monitor changes --against origin/main\n  monitor changes --against HEAD~3",
 }
 
 
@@ -136,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("schedule", cmd_schedule, "run the weekly digest and report refresh until stopped")
     sub.add_argument("--list", action="store_true", help="show the scheduled jobs and their next run, then exit")
     sub.add_argument("--out", metavar="DIR", default="reports", help="the reports folder (default: reports)")
+    sub = command("changes", cmd_changes, "list what the data file adds since a git revision, in Markdown")
+    sub.add_argument("--against", metavar="REV", default="HEAD",
+                     help="the git revision to compare with (default: HEAD); REV:PATH names the file's old path")
     return parser
 
 
@@ -289,3 +293,10 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         sys.stdout.write(list_jobs(settings, data_path(args), args.out))
         return 0
     return run_forever(settings, data_path(args), args.out)
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    from .commands import as_of, changes
+
+    sys.stdout.write(changes(data_path(args), against=args.against, today=as_of(data_path(args), args.today)))
+    return 0
