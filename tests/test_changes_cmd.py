@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,12 +16,12 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 TODAY = ["--today", "2026-11-24"]
 
 
-def git(repo, *args):
+def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture
-def repo(tmp_path):
+def repo(tmp_path: Path) -> Path:
     git(tmp_path, "init", "-q", "-b", "main")
     git(tmp_path, "config", "user.email", "test@example.org")
     git(tmp_path, "config", "user.name", "Test")
@@ -30,20 +31,20 @@ def repo(tmp_path):
     return tmp_path
 
 
-def changes(repo, capsys, *args):
+def changes(repo: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(["--file", str(repo / "demands.yaml"), *TODAY, "changes", *args])
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_an_unchanged_file_adds_nothing(repo, capsys):
+def test_an_unchanged_file_adds_nothing(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = changes(repo, capsys)
     assert (code, err) == (0, "")
     assert out.splitlines() == ["### Changes to `demands.yaml` against `HEAD`", "", "**no changes**", "",
                                 "This change adds no resolution, demand or status entry (comments or layout only)."]
 
 
-def test_new_entries_and_demands_are_listed(repo, capsys):
+def test_new_entries_and_demands_are_listed(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = str(repo / "demands.yaml")
     assert main(["--file", path, *TODAY, "update", "roe-release-2021", "--status", "met", "--date", "2024-02-03",
                  "--note", "Freed <at last> with *no* conditions.", "--source", "https://example.org/f"]) == 0
@@ -64,7 +65,7 @@ def test_new_entries_and_demands_are_listed(repo, capsys):
         "Freed \\<at last\\> with \\*no\\* conditions. <https://example.org/f>\n")
 
 
-def test_a_new_resolution_is_listed(repo, capsys):
+def test_a_new_resolution_is_listed(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = repo / "demands.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("demands:\n", '  - id: "2023"\n    title: Resolution on Examplestan\n'
@@ -75,7 +76,7 @@ def test_a_new_resolution_is_listed(repo, capsys):
     assert "- `2023` Resolution on Examplestan" in out
 
 
-def test_a_removed_entry_is_listed_as_a_correction(repo, capsys):
+def test_a_removed_entry_is_listed_as_a_correction(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = repo / "demands.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("      - date: 2023-04-01\n        status: reversed\n        note: The revision was "
@@ -88,7 +89,7 @@ def test_a_removed_entry_is_listed_as_a_correction(repo, capsys):
     assert "→ removed" in out
 
 
-def test_a_file_new_in_this_change_is_all_new(tmp_path, capsys):
+def test_a_file_new_in_this_change_is_all_new(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     git(tmp_path, "init", "-q", "-b", "main")
     git(tmp_path, "-c", "user.email=t@example.org", "-c", "user.name=T", "commit", "-q", "--allow-empty", "-m", "0")
     shutil.copyfile(DATA / "valid" / "small.yaml", tmp_path / "demands.yaml")
@@ -98,7 +99,7 @@ def test_a_file_new_in_this_change_is_all_new(tmp_path, capsys):
     assert "**2 new resolutions" in out
 
 
-def test_an_invalid_file_is_every_problem_and_exit_1(repo, capsys):
+def test_an_invalid_file_is_every_problem_and_exit_1(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = repo / "demands.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("status: met", "status: done", 1), encoding="utf-8")
     code, out, err = changes(repo, capsys)
@@ -106,7 +107,7 @@ def test_an_invalid_file_is_every_problem_and_exit_1(repo, capsys):
     assert "unknown status 'done'" in err
 
 
-def test_an_invalid_committed_version_is_named(repo, capsys):
+def test_an_invalid_committed_version_is_named(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = repo / "demands.yaml"
     good = path.read_text(encoding="utf-8")
     path.write_text(good.replace("status: met", "status: done", 1), encoding="utf-8")
@@ -118,13 +119,13 @@ def test_an_invalid_committed_version_is_named(repo, capsys):
     assert err.rstrip().endswith("monitor changes --against HEAD~1")
 
 
-def test_an_unknown_revision_is_wrong_usage(repo, capsys):
+def test_an_unknown_revision_is_wrong_usage(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = changes(repo, capsys, "--against", "no-such-branch")
     assert code == 2
     assert err == "monitor: git does not know the revision 'no-such-branch' — use a commit, a branch or a tag\n"
 
 
-def test_changes_in_a_real_process(repo):
+def test_changes_in_a_real_process(repo: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "monitor", *TODAY, "changes", "--against", "main"], cwd=repo,
                           capture_output=True, text=True, timeout=120)
     assert (proc.returncode, proc.stderr) == (0, "")
