@@ -11,24 +11,10 @@ import pytest
 from monitor.cli import main
 
 from .conftest import DATA
+from .test_guard import edit, git, repo  # noqa: F401  (the repository fixture: small.yaml committed)
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 TODAY = ["--today", "2026-11-24"]
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "config", "user.email", "test@example.org")
-    git(tmp_path, "config", "user.name", "Test")
-    shutil.copyfile(DATA / "valid" / "small.yaml", tmp_path / "demands.yaml")
-    git(tmp_path, "add", "demands.yaml")
-    git(tmp_path, "commit", "-qm", "data")
-    return tmp_path
 
 
 def changes(repo: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -52,10 +38,10 @@ def test_new_entries_and_demands_are_listed(repo: Path, capsys: pytest.CaptureFi
                  "Examplestan authorities", "--topic", "assemblies", "--demand", "Revise the press law",
                  "--text", "calls for a revision of the press law"]) == 0
     capsys.readouterr()
-    code, out, _ = changes(repo, capsys, "--against", "main")
+    code, out, _ = changes(repo, capsys, "--against", "HEAD")
     assert code == 0
     assert out == (
-        "### Changes to `demands.yaml` against `main`\n\n"
+        "### Changes to `demands.yaml` against `HEAD`\n\n"
         "**1 new status entry, 1 new demand**\n\n"
         "New demands:\n\n"
         "- `press-law-2021` Revise the press law (resolution 2021; Examplestan authorities): ○ **pending** since "
@@ -66,10 +52,8 @@ def test_new_entries_and_demands_are_listed(repo: Path, capsys: pytest.CaptureFi
 
 
 def test_a_new_resolution_is_listed(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = repo / "demands.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("demands:\n", '  - id: "2023"\n    title: Resolution on Examplestan\n'
-                                 "    adopted: 2023-01-19\ndemands:\n", 1), encoding="utf-8")
+    edit(repo, "demands:\n",
+         '  - id: "2023"\n    title: Resolution on Examplestan\n    adopted: 2023-01-19\ndemands:\n')
     code, out, _ = changes(repo, capsys)
     assert code == 0
     assert "**1 new resolution**" in out
@@ -77,11 +61,8 @@ def test_a_new_resolution_is_listed(repo: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_a_removed_entry_is_listed_as_a_correction(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = repo / "demands.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("      - date: 2023-04-01\n        status: reversed\n        note: The revision was "
-                                 "repealed.\n        sources:\n          - https://example.org/news/repeal\n", ""),
-                    encoding="utf-8")
+    edit(repo, "      - date: 2023-04-01\n        status: reversed\n        note: The revision was repealed.\n"
+               "        sources:\n          - https://example.org/news/repeal\n", "")
     code, out, _ = changes(repo, capsys)
     assert code == 0  # refusing it is `validate --against`'s job; the list shows it to the reviewer
     assert "**1 correction**" in out
@@ -90,7 +71,7 @@ def test_a_removed_entry_is_listed_as_a_correction(repo: Path, capsys: pytest.Ca
 
 
 def test_a_file_new_in_this_change_is_all_new(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "init", "-q")
     git(tmp_path, "-c", "user.email=t@example.org", "-c", "user.name=T", "commit", "-q", "--allow-empty", "-m", "0")
     shutil.copyfile(DATA / "valid" / "small.yaml", tmp_path / "demands.yaml")
     code, out, _ = changes(tmp_path, capsys)
@@ -100,19 +81,17 @@ def test_a_file_new_in_this_change_is_all_new(tmp_path: Path, capsys: pytest.Cap
 
 
 def test_an_invalid_file_is_every_problem_and_exit_1(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = repo / "demands.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("status: met", "status: done", 1), encoding="utf-8")
+    edit(repo, "status: met", "status: done")
     code, out, err = changes(repo, capsys)
     assert (code, out) == (1, "")
     assert "unknown status 'done'" in err
 
 
 def test_an_invalid_committed_version_is_named(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = repo / "demands.yaml"
-    good = path.read_text(encoding="utf-8")
-    path.write_text(good.replace("status: met", "status: done", 1), encoding="utf-8")
+    good = (repo / "demands.yaml").read_text(encoding="utf-8")
+    edit(repo, "status: met", "status: done")
     git(repo, "commit", "-qam", "broken")
-    path.write_text(good, encoding="utf-8")
+    (repo / "demands.yaml").write_text(good, encoding="utf-8")
     code, out, err = changes(repo, capsys)
     assert (code, out) == (1, "")
     assert err.startswith("monitor: the version of demands.yaml in HEAD is not valid (line ")
@@ -126,7 +105,7 @@ def test_an_unknown_revision_is_wrong_usage(repo: Path, capsys: pytest.CaptureFi
 
 
 def test_changes_in_a_real_process(repo: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "monitor", *TODAY, "changes", "--against", "main"], cwd=repo,
+    proc = subprocess.run([sys.executable, "-m", "monitor", *TODAY, "changes", "--against", "HEAD"], cwd=repo,
                           capture_output=True, text=True, timeout=120)
     assert (proc.returncode, proc.stderr) == (0, "")
-    assert proc.stdout.startswith("### Changes to `demands.yaml` against `main`\n")
+    assert proc.stdout.startswith("### Changes to `demands.yaml` against `HEAD`\n")
