@@ -41,6 +41,8 @@ SETTING_HELP = {
     "smtp_port": "its port: 587 for starttls, 465 for ssl, 25 for none",
     "smtp_tls": "how the connection is secured: starttls (port 587), ssl (port 465), or none (trusted networks only)",
     "smtp_user": "the login name, when the server wants one (its password only in MONITOR_SMTP_PASSWORD)",
+    "smtp_ca_file": "a PEM file with the authority that signed the mail server's certificate, when your organisation "
+                    "issues it itself (then only that one is trusted); a relative path counts from this file's folder",
     "smtp_timeout": "the most seconds one step of talking to the mail server may take",
     "mail_from": "the sender (needed to send)",
     "mail_to": "the recipients (needed to send); each address once",
@@ -52,12 +54,15 @@ SETTING_HELP = {
     "timezone": "the time zone of day and hour, and of 'today' for every command",
     "stale_days": "an open demand whose status has not moved for this many days is listed as not moving",
     "watch_seconds": "how often `monitor schedule` looks whether demands.yaml changed",
+    "reports_url": "the web address where the reports are published (with the review workflows: the Pages site); "
+                   "the digest then links to them",
 }
 # Where a setting has no value by default, the line shows an example to fill in instead.
 SETTING_EXAMPLES = {
     "smtp_host": "smtp.example.org", "smtp_user": "monitor@example.org",
     "mail_from": "Demands monitor <monitor@example.org>", "mail_to": ["advocacy@example.org"],
-    "jobstore": "postgresql+psycopg2://monitor@db.example.org/monitor",
+    "jobstore": "postgresql+psycopg2://monitor@db.example.org/monitor", "smtp_ca_file": "our-ca.pem",
+    "reports_url": "https://example.org/our-register/",
 }
 DERIVED = {"state": ".monitor", "jobstore": "jobs.sqlite in the state folder"}  # defaults settings.py computes
 _VERSION = re.compile(r"[0-9]+(\.[0-9]+)*([a-z]+[0-9]*)?(\.(post|dev)[0-9]+)?")
