@@ -29,6 +29,8 @@ EXAMPLES = {
     "digest": "monitor digest\n  monitor digest --since 2022-01-01 --send\n  monitor digest --status\n"
               "  monitor digest --resend 1a2b3c4d --to someone@example.org",
     "schedule": "monitor schedule\n  monitor schedule --list",
+    "init": "monitor init register\n  monitor init register --ci github\n  monitor init demo --example",
+    "changes": "monitor changes --against origin/main\n  monitor changes --against HEAD~3",
 }
 
 
@@ -136,6 +138,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("schedule", cmd_schedule, "run the weekly digest and report refresh until stopped")
     sub.add_argument("--list", action="store_true", help="show the scheduled jobs and their next run, then exit")
     sub.add_argument("--out", metavar="DIR", default="reports", help="the reports folder (default: reports)")
+    sub = command("init", cmd_init, "make a folder for a new register: data file, settings, git and CI files")
+    sub.add_argument("dir", metavar="DIR", nargs="?", default=".", help="the folder (default: this one)")
+    sub.add_argument("--ci", choices=("github", "gitlab"), action="append", default=[],
+                     help="also write the review and publishing workflows for GitHub Actions or GitLab CI")
+    sub.add_argument("--example", action="store_true", help="start from the shipped Kazakhstan register instead")
+    sub.add_argument("--pin", metavar="VERSION|URL@COMMIT", default=None,
+                     help=f"the monitor the workflows install (default: this one, monitor=={__version__})")
+    sub = command("changes", cmd_changes, "list what the data file adds since a git revision, in Markdown")
+    sub.add_argument("--against", metavar="REV", default="HEAD",
+                     help="the git revision to compare with (default: HEAD); REV:PATH names the file's old path")
     return parser
 
 
@@ -289,3 +301,17 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         sys.stdout.write(list_jobs(settings, data_path(args), args.out))
         return 0
     return run_forever(settings, data_path(args), args.out)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .init import init
+
+    print(init(args.dir, ci=tuple(dict.fromkeys(args.ci)), example=args.example, pin=args.pin))
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    from .commands import as_of, changes
+
+    sys.stdout.write(changes(data_path(args), against=args.against, today=as_of(data_path(args), args.today)))
+    return 0

@@ -228,3 +228,16 @@ def resend(data_path: str | os.PathLike, out: str, message_id: str, to: str | No
     with _digest_files(out):
         delivery, said = send_again(load_settings(data_path), message_id, to)
     return not (delivery.waiting or delivery.failed or delivery.in_doubt), said
+
+
+def changes(data_path: str | os.PathLike, *, against: str, today: dt.date) -> str:
+    """`monitor changes`: what the data file adds since git revision `against`, as Markdown (for a CI job summary).
+
+    The file must be valid (DataError otherwise); the committed version too (HistoryUnchecked otherwise).
+    """
+    from .review import committed_register, review, review_markdown
+
+    register = load_valid(data_path, today=today)
+    before = committed_register(data_path, against, today=today)
+    return review_markdown(review(register, before, data_file=os.path.basename(data_path), against=against,
+                                  today=today))

@@ -22,7 +22,7 @@ _KINDS: dict[str, dict] = {
     "texts": {"type": "array", "items": _TEXT}, "ids": {"type": "array", "items": _ID},
     "urls": {"type": "array", "items": _URL},
     "entries": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/entry"}},
-    "resolutions": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/resolution"}},
+    "resolutions": {"type": "array", "items": {"$ref": "#/definitions/resolution"}},  # [] is valid, as in validate
     "demands": {"type": "array", "items": {"$ref": "#/definitions/demand"}},
 }
 
