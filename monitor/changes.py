@@ -129,6 +129,7 @@ class Digest:
     stale_listed: bool = True  # this digest lists the demands that have not moved (see stale_list_due)
     title: str = "Demands digest"  # the register's name, for the subject and the heading (digest.digest_title)
     reports_url: str = ""  # where the reports are published (the reports_url setting); "" for none
+    private: bool = False  # private material included (--include-private): said at the top; never emailed
 
     @property
     def change_count(self) -> int:
