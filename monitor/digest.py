@@ -24,6 +24,7 @@ from .outbox import DigestState, short_id
 from .readfile import check_regular, read_regular
 from .snapshot import Baseline, Snapshot
 from .store import publish_files
+from .view import cite
 
 if TYPE_CHECKING:
     from .delivery import Sleep
@@ -129,7 +130,8 @@ def _digest_of(register: Register, now: Snapshot, last: Baseline | None, setting
                since: dt.date | None, today: dt.date, stale_listed: bool) -> Digest:
     digest = compare_with_last(now, last, since=since, today=today, stale_days=settings.stale_days,
                                data_file=Path(settings.data_path).name, stale_listed=stale_listed)
-    return dataclasses.replace(digest, title=digest_title(register), reports_url=settings.reports_url)
+    return dataclasses.replace(digest, title=digest_title(register), reports_url=settings.reports_url,
+                               source=cite(settings.data_path))
 
 
 def register_title(register: Register) -> str:
