@@ -129,6 +129,8 @@ class Digest:
     stale_listed: bool = True  # this digest lists the demands that have not moved (see stale_list_due)
     title: str = "Demands digest"  # the register's name, for the subject and the heading (digest.digest_title)
     reports_url: str = ""  # where the reports are published (the reports_url setting); "" for none
+    private: bool = False  # private material included (--include-private): said at the top; never emailed
+    source: str = ""  # the data's version (view.cite): its git commit, or its SHA-256 outside git
 
     @property
     def change_count(self) -> int:

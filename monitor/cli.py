@@ -129,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--since", type=_date_arg, default=None, help="cover entries dated from this day on")
     sub.add_argument("--out", metavar="DIR", default="reports", help="digests go to DIR/digests/ (default: reports)")
     sub.add_argument("--send", action="store_true", help="email the digest to MONITOR_MAIL_TO")
+    _private_option(sub)
     sub.add_argument("--status", action="store_true",
                      help="show the last digests and who got each one, who is in doubt and who failed")
     sub.add_argument("--resend", metavar="ID", default=None,
@@ -214,13 +215,19 @@ def _view_options(sub: argparse.ArgumentParser) -> None:
                      help="show the register as it stood at the end of this day (entries after it left out)")
     sub.add_argument("--since", metavar="YYYY-MM-DD", type=_date_arg, default=None,
                      help="also list each demand whose status changed after this day")
+    _private_option(sub)
+
+
+def _private_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--include-private", action="store_true", dest="include_private",
+                     help="include entries marked private: true and private_notes (for the team only; said at the top)")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .commands import as_of, report
 
     written = report(data_path(args), args.out, today=as_of(data_path(args), args.today), as_of=args.as_of,
-                     since=args.since)
+                     since=args.since, include_private=args.include_private)
     shown = f" (as of {args.as_of})" if args.as_of else ""
     print(f"wrote {len(written)} files to {args.out}/{shown}: " + ", ".join(p.name for p in written))
     return 0
@@ -230,7 +237,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from .commands import as_of, status
 
     sys.stdout.write(status(data_path(args), resolution=args.resolution, today=as_of(data_path(args), args.today),
-                            as_of=args.as_of, since=args.since))
+                            as_of=args.as_of, since=args.since, include_private=args.include_private))
     return 0
 
 
@@ -288,7 +295,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
         everyone, said = resend(data_path(args), args.out, args.resend, args.to)
         print(said)
         return 0 if everyone else 1
-    print(digest(data_path(args), args.out, since=args.since, send=args.send, today=today))
+    print(digest(data_path(args), args.out, since=args.since, send=args.send, today=today,
+                 include_private=args.include_private))
     return 0
 
 

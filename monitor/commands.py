@@ -43,8 +43,9 @@ class BadDays(MonitorError):
 
 
 def view_of(data_path: str | os.PathLike, *, today: dt.date, as_of: dt.date | None = None,
-            since: dt.date | None = None) -> View:
-    """What a report or overview shows: the register as of `as_of` (default today), changes since `since`."""
+            since: dt.date | None = None, include_private: bool = False) -> View:
+    """What a report or overview shows: the register as of `as_of` (default today), changes since `since`, and
+    private material only when asked."""
     from .view import View, cite  # noqa: F811  (at run time, not only for the type checker)
 
     shown = as_of or today
@@ -52,7 +53,7 @@ def view_of(data_path: str | os.PathLike, *, today: dt.date, as_of: dt.date | No
         raise BadDays(f"--as-of {shown} is after today ({today}) — give a day that has passed")
     if since is not None and since >= shown:
         raise BadDays(f"--since {since} is not before {shown}, the day the report shows — give an earlier day")
-    return View(as_of=shown, since=since, past=shown < today, source=cite(data_path))
+    return View(as_of=shown, since=since, past=shown < today, source=cite(data_path), private=include_private)
 
 
 def as_of(data_path: str | os.PathLike, given: dt.date | None, *, now: dt.datetime | None = None) -> dt.date:
@@ -81,10 +82,12 @@ def write_reports(register: Register, out: str, *, today: dt.date | None = None,
     """Every report written into `out` together; ReportsNotWritten, with the previous reports left as they were."""
     from .report import write_reports as write_all
     from .store import DiskFull, NameTooLong, UnsafeTarget
+    from .view import View, public  # noqa: F811
 
     unchanged = f"the previous reports in {out}/ are unchanged"
-    try:
-        return write_all(register, out, today=today, view=view)
+    view = view or View(as_of=today or dt.date.today())
+    try:  # what is for the team only is left out here, the one door to the reports, unless the view includes it
+        return write_all(register if view.private else public(register), out, view=view)
     except DiskFull as exc:
         raise ReportsNotWritten(f"the disk is full: cannot write to {exc.filename} — {unchanged}; free some space "
                                 "(or choose a folder on another disk with --out) and run it again") from None
@@ -104,21 +107,21 @@ def write_reports(register: Register, out: str, *, today: dt.date | None = None,
 
 
 def report(data_path: str | os.PathLike, out: str, *, today: dt.date, as_of: dt.date | None = None,
-           since: dt.date | None = None) -> list[Path]:
+           since: dt.date | None = None, include_private: bool = False) -> list[Path]:
     """`monitor report`: the valid register's reports written into `out`, as it stood at the end of `as_of`
     (default today), with what changed since `since`. The data is validated against the real today."""
     register = load_valid(data_path, today=today)  # first: a missing or unreadable file is a message
-    view = view_of(data_path, today=today, as_of=as_of, since=since)
+    view = view_of(data_path, today=today, as_of=as_of, since=since, include_private=include_private)
     return write_reports(_shown(register, view), out, view=view)
 
 
 def status(data_path: str | os.PathLike, *, resolution: str | None, today: dt.date, as_of: dt.date | None = None,
-           since: dt.date | None = None) -> str:
+           since: dt.date | None = None, include_private: bool = False) -> str:
     """`monitor status`: the overview as text, for all resolutions or for one, as of a day, changes since another."""
     from .render.text import render_status
 
     register = load_valid(data_path, today=today)  # first: a missing or unreadable file is a message
-    view = view_of(data_path, today=today, as_of=as_of, since=since)
+    view = view_of(data_path, today=today, as_of=as_of, since=since, include_private=include_private)
     register = _shown(register, view)
     if resolution and resolution not in {r.id for r in register.resolutions}:
         raise NoSuchResolution(f"there is no resolution '{resolution}'{' on ' + str(view.as_of) if view.past else ''}"
@@ -127,9 +130,11 @@ def status(data_path: str | os.PathLike, *, resolution: str | None, today: dt.da
 
 
 def _shown(register: Register, view: View) -> Register:
-    """The register as the view shows it: cut at its day when that day has passed."""
-    from .view import register_as_of
+    """The register as the view shows it: without private material unless included, cut at its day when that
+    day has passed."""
+    from .view import public, register_as_of
 
+    register = register if view.private else public(register)
     return register_as_of(register, view.as_of) if view.past else register
 
 
@@ -185,23 +190,27 @@ def _digest_files(out: str) -> Iterator[None]:
                                "folder with --out") from None
 
 
-def digest(data_path: str | os.PathLike, out: str, *, since: dt.date | None, send: bool, today: dt.date) -> str:
+def digest(data_path: str | os.PathLike, out: str, *, since: dt.date | None, send: bool, today: dt.date,
+           include_private: bool = False) -> str:
     """`monitor digest`: what changed, saved in `out`/digests/ and with `send` emailed; the summary for the user."""
     from .settings import load_settings
 
     with _digest_files(out):
         settings = load_settings(data_path)
         register = load_valid(data_path, today=today)
-    return digest_of(register, settings, out, since=since, send=send, today=today)
+    return digest_of(register, settings, out, since=since, send=send, today=today, include_private=include_private)
 
 
 def digest_of(register: Register, settings: Settings, out: str, *, since: dt.date | None, send: bool,
-              today: dt.date) -> str:
-    """`digest` for a register already loaded: the weekly job refreshes the reports from the same one."""
+              today: dt.date, include_private: bool = False) -> str:
+    """`digest` for a register already loaded: the weekly job refreshes the reports from the same one. Private
+    material is left out unless `include_private` (the digest then says so at the top)."""
     from .digest import run_digest
+    from .view import public
 
     with _digest_files(out):
-        return run_digest(register, settings, out_dir=out, since=since, send=send, today=today)
+        return run_digest(register if include_private else public(register), settings, out_dir=out, since=since,
+                          send=send, today=today, include_private=include_private)
 
 
 def retry_outbox(settings: Settings) -> str:

@@ -24,10 +24,17 @@ from .outbox import DigestState, short_id
 from .readfile import check_regular, read_regular
 from .snapshot import Baseline, Snapshot
 from .store import publish_files
+from .view import cite
 
 if TYPE_CHECKING:
     from .delivery import Sleep
     from .settings import Settings
+
+
+class PrivateNotSent(MonitorError):
+    """--include-private with --send: a digest with private material is saved, never emailed (wrong usage)."""
+
+    exit_code = 2
 
 
 class DigestNotSent(MonitorError):
@@ -35,19 +42,26 @@ class DigestNotSent(MonitorError):
 
 
 def run_digest(register: Register, settings: Settings, *, out_dir: str | Path, since: dt.date | None = None,
-               send: bool = False, today: dt.date, sleep: Sleep = time.sleep) -> str:
-    """Make the digest, save it under out_dir/digests/, and with `send` email it; returns a summary for the user."""
+               send: bool = False, today: dt.date, sleep: Sleep = time.sleep, include_private: bool = False) -> str:
+    """Make the digest, save it under out_dir/digests/, and with `send` email it; returns a summary for the user.
+
+    A digest that includes private material is only ever saved: an email goes to every recipient, and its
+    snapshot would become the next digest's baseline."""
     if send:
+        if include_private:
+            raise PrivateNotSent("a digest with private material (--include-private) is never emailed — leave out "
+                                 "--send to save it for the team, or --include-private to email it")
         return send_digest(register, settings, out_dir=out_dir, since=since, today=today, sleep=sleep)
-    return preview_digest(register, settings, out_dir=out_dir, since=since, today=today)
+    return preview_digest(register, settings, out_dir=out_dir, since=since, today=today, private=include_private)
 
 
 def preview_digest(register: Register, settings: Settings, *, out_dir: str | Path, since: dt.date | None,
-                   today: dt.date) -> str:
+                   today: dt.date, private: bool = False) -> str:
     """Make and save the digest without sending it; the state folder is read if it exists, never written."""
     last, before = _peek_state(settings.state_dir, today)
     digest = _digest_of(register, snapshot_of(register), None if since else last, settings, since=since,
                         today=today, stale_listed=stale_list_due(before, today))
+    digest = dataclasses.replace(digest, private=private)
     _, written = save_digest(digest, out_dir)
     return summary_of(digest, written) + " Not emailed (add --send to email it)."
 
@@ -116,12 +130,13 @@ def _digest_of(register: Register, now: Snapshot, last: Baseline | None, setting
                since: dt.date | None, today: dt.date, stale_listed: bool) -> Digest:
     digest = compare_with_last(now, last, since=since, today=today, stale_days=settings.stale_days,
                                data_file=Path(settings.data_path).name, stale_listed=stale_listed)
-    return dataclasses.replace(digest, title=digest_title(register), reports_url=settings.reports_url)
+    return dataclasses.replace(digest, title=digest_title(register), reports_url=settings.reports_url,
+                               source=cite(settings.data_path))
 
 
 def register_title(register: Register) -> str:
-    """The register's own name (e.g. "European Parliament demands on Kazakhstan"), or "" when it gives none."""
-    return ""
+    """The register's own name (`title:` in the file, e.g. "European Parliament demands on Kazakhstan"), or ""."""
+    return register.title
 
 
 def digest_title(register: Register) -> str:

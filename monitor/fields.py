@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 from .model import Status
 
-Kind = Literal["id", "text", "date", "url", "status", "texts", "ids", "urls", "entries", "resolutions", "demands"]
+Kind = Literal["id", "text", "date", "url", "status", "flag", "texts", "ids", "urls", "entries", "resolutions",
+               "demands"]
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,11 @@ class Field:
     required: bool
     kind: Kind
     description: str = ""
+    private: bool = False  # for the team only: never in a report, workbook or digest without --include-private
 
 
 TOP = (
+    Field("title", False, "text", "What the register is about, e.g. \"European Parliament demands on Kazakhstan\"."),
     Field("topics", False, "texts", "The fixed set of topic labels."),
     Field("resolutions", True, "resolutions"),
     Field("demands", True, "demands"),
@@ -52,6 +55,8 @@ DEMAND = (
     Field("text", True, "text", "The demand's words, from the adopted text or the source in quoted_from."),
     Field("quoted_from", False, "url", "Where `text` comes from, when it is not the adopted text itself."),
     Field("repeats", False, "ids", "Ids of the same demand made by earlier resolutions."),
+    Field("private_notes", False, "text", "For the team only (a source who must stay unnamed, say): never in a "
+          "report, workbook or digest.", private=True),
     Field("history", True, "entries", "Oldest first; entries are only ever added."),
 )
 ENTRY = (
@@ -59,6 +64,8 @@ ENTRY = (
     Field("status", True, "status"),
     Field("note", True, "text", "One sentence: what happened."),
     Field("sources", False, "urls", "http(s) addresses of the evidence."),
+    Field("private", False, "flag", "true: the whole entry is for the team only, never in a report, workbook or "
+          "digest.", private=True),
 )
 
 

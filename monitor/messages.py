@@ -71,6 +71,7 @@ CODES: dict[str, Code] = {
                           "use one of the topics, or add it to `topics:`"),
     "unknown-status": Code(ERROR, "a status that is not one of the six", "write one of the six statuses"),
     "bad-date": Code(ERROR, "a value that is not a real date", "write YYYY-MM-DD, e.g. 2022-01-13"),
+    "not-a-flag": Code(ERROR, "a value that is not true or false", "write true (or leave the key out)"),
     "future-date": Code(ERROR, "a date after today", "enter events only once they have happened"),
     "date-before-adoption": Code(ERROR, "a history date before the resolution was adopted",
                                  "use a date on or after the adoption date"),
@@ -169,6 +170,7 @@ _say("bad-id.too-long", "the {what} id is {length} characters long", "use at mos
      what="demand", length=95, limit=80, example="kozlov-release-2013-and-the-others-name")
 _say("duplicate-id", "the {what} id '{value}' is already used on line {first}",
      "give this {what} another id, e.g. {value}-2", what="demand", value="doe-release-2019", first=13)
+_say("not-a-flag", "{key}: {value} is neither true nor false", key="private", value="yes")
 _say("bad-date", "{value} is not a date", "write YYYY-MM-DD, for example {example}",
      value="2019-13-02", example="2019-02-13")
 _say("bad-url", "'{value}' is not a web address", value="javascript:alert(1)")

@@ -71,6 +71,7 @@ class Entry:
     status: Status
     note: str
     sources: tuple[str, ...] = ()
+    private: bool = False  # for the team only (see view.public)
     line: int = field(default=0, compare=False)
 
 
@@ -143,6 +144,7 @@ class Register:
     resolutions: tuple[Resolution, ...]
     demands: tuple[Demand, ...]
     topics: tuple[str, ...] = ()
+    title: str = ""  # what the register is about, for headings and subjects
 
     def resolution(self, resolution_id: str) -> Resolution:
         """The resolution with this id (KeyError if there is none)."""

@@ -18,7 +18,7 @@ _TEXT = {"type": "string", "minLength": 1}
 _STATUS = {"enum": list(s.value for s in STATUS_MEANINGS),
            "description": "; ".join(f"{s.value}: {m}" for s, m in STATUS_MEANINGS.items())}
 _KINDS: dict[str, dict] = {
-    "id": _ID, "text": _TEXT, "date": _DATE, "url": _URL, "status": _STATUS,
+    "id": _ID, "text": _TEXT, "date": _DATE, "url": _URL, "status": _STATUS, "flag": {"type": "boolean"},
     "texts": {"type": "array", "items": _TEXT}, "ids": {"type": "array", "items": _ID},
     "urls": {"type": "array", "items": _URL},
     "entries": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/entry"}},

@@ -129,6 +129,21 @@ class ShapeChecker:
             return None
         return day
 
+    def flag(self, item: YMap, key: str) -> bool | None:
+        """An optional true or false (False when the key is not there).
+
+        good:  `private: true`      bad:  `private: yes`, `private: "maybe"`
+        """
+        if key not in item:
+            return False
+        value = self.text(item, key)
+        if value is None:
+            return None
+        if value.strip() in ("true", "false"):
+            return value.strip() == "true"
+        self.add(item.value_pos[key], "not-a-flag", key=key, value=value.strip())
+        return None
+
     def address(self, item: YMap, key: str) -> str | None:
         """An http(s) address.
 

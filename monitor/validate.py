@@ -58,7 +58,8 @@ class _Checker(ShapeChecker):
         topics = self.check_topics(tree)
         resolutions = self.check_resolutions(tree)
         demands = self.check_demands(tree, {r.id: r for r in resolutions}, topics)
-        return Register(tuple(resolutions), tuple(demands), tuple(topics or ()))
+        title = self.text(tree, "title", required=False) or ""
+        return Register(tuple(resolutions), tuple(demands), tuple(topics or ()), " ".join(title.split()))
 
     def check_topics(self, tree: YMap) -> list[str] | None:
         """The optional fixed set of topics.
@@ -210,11 +211,12 @@ class _Checker(ShapeChecker):
         status = self.status(node)
         note = self.text(node, "note")
         sources = self.check_sources(node)
+        private = self.flag(node, "private")
         if status and status is not Status.PENDING and not sources and sources is not None:
             self.add(node.value_pos["status"], "missing-source", status=status.value)
-        if day is None or status is None or note is None or sources is None:
+        if day is None or status is None or note is None or sources is None or private is None:
             return None
-        return Entry(day, status, " ".join(note.split()), tuple(sources), node.pos[0])
+        return Entry(day, status, " ".join(note.split()), tuple(sources), private, node.pos[0])
 
     def status(self, node: YMap) -> Status | None:
         """One of the six statuses.

@@ -16,8 +16,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .fields import DEMAND
 from .model import Demand, Entry, Register, Status
 from .readfile import read_regular
+
+_PRIVATE_FIELDS = frozenset(f.name for f in DEMAND if f.private)
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class View:
     since: dt.date | None = None
     past: bool = False  # as_of is before the real today: the pages say "as it stood on"
     source: str = ""    # e.g. "demands.yaml, commit 3f2a9c1 of 29 November 2026"
+    private: bool = False  # private material included (--include-private): every page says so at the top
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,27 @@ def register_as_of(register: Register, day: dt.date) -> Register:
         history = tuple(e for e in demand.history if e.date <= day)
         if demand.resolution in kept and history:
             demands.append(demand if history == demand.history else dataclasses.replace(demand, history=history))
+    return dataclasses.replace(register, resolutions=resolutions, demands=_without_dangling_repeats(demands))
+
+
+def public(register: Register) -> Register:
+    """The register without what is for the team only: entries marked `private: true` and the demands' private
+    fields (fields.DEMAND's `private`). A demand left with no entry at all is left out, and `repeats` towards it.
+    The current status is then the one the public entries give."""
+    demands = []
+    for demand in register.demands:
+        history = tuple(e for e in demand.history if not e.private)
+        more = tuple((name, value) for name, value in demand.more if name not in _PRIVATE_FIELDS)
+        if history:
+            demands.append(demand if (history, more) == (demand.history, demand.more)
+                           else dataclasses.replace(demand, history=history, more=more))
+    return dataclasses.replace(register, demands=_without_dangling_repeats(demands))
+
+
+def _without_dangling_repeats(demands: list[Demand]) -> tuple[Demand, ...]:
     present = {d.id for d in demands}
-    demands = [d if all(r in present for r in d.repeats)
-               else dataclasses.replace(d, repeats=tuple(r for r in d.repeats if r in present)) for d in demands]
-    return dataclasses.replace(register, resolutions=resolutions, demands=tuple(demands))
+    return tuple(d if all(r in present for r in d.repeats)
+                 else dataclasses.replace(d, repeats=tuple(r for r in d.repeats if r in present)) for d in demands)
 
 
 def changes_since(register: Register, since: dt.date, as_of: dt.date) -> list[Change]:

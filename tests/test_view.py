@@ -113,3 +113,15 @@ def test_cite_never_waits_on_a_fifo(tmp_path):
     fifo = tmp_path / "demands.yaml"
     os.mkfifo(fifo)
     assert cite(fifo) == "demands.yaml"
+
+
+def test_the_digest_names_the_datas_version(tmp_path):
+    """Both parts of the digest end with the data's version, as the pages do (here: a file outside git)."""
+    data = tmp_path / "demands.yaml"
+    data.write_bytes(SMALL.read_bytes())
+    done = run("--file", str(data), "--today", "2026-11-24", "digest", "--since", "2021-01-01",
+               "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    fingerprint = hashlib.sha256(data.read_bytes()).hexdigest()[:12]
+    for part in (tmp_path / "out" / "digests").iterdir():
+        assert f"demands.yaml, SHA-256 {fingerprint}" in part.read_text(encoding="utf-8"), part.name

@@ -133,7 +133,8 @@ def render_index(register: Register, frames: Frames, pages: dict[str, str], dema
                                 "Demands by status at the end of each year"),
         "share_chart": share_chart([(str(y["year"]), y["share"]) for y in years], "share-by-year",
                                    "Share of the demands made so far that were met or partly met, each year"),
-        "recent_days": RECENT_DAYS, "filters": _filters(register), "view": view or View(frames.today),
+        "recent_days": RECENT_DAYS, "filters": _filters(register), "register_title": register.title,
+        "view": view or View(frames.today),
         "changes": changes_since(register, view.since, frames.today) if view and view.since else None,
     }
     return environment().get_template("index.html").render(context)
