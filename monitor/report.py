@@ -31,7 +31,7 @@ def render_reports(register: Register, today: dt.date | None = None, *, view: Vi
     frames = build_frames(register, view.as_of)
     # The workbook first and each page encoded as soon as it is rendered: at 10,000 demands the pages' text
     # (about 80 MB as str) no longer sits in memory beside the workbook being built.
-    workbook = render_workbook(register, frames)
+    workbook = render_workbook(register, frames, view)
     files = {name: text.encode("utf-8") for name, text in iter_pages(register, frames, view)}
     files[WORKBOOK] = workbook
     for name in files:  # names made from data must stay plain names inside the output folder

@@ -140,3 +140,14 @@ def test_private_is_true_or_false(tmp_path):
     line = text.splitlines().index("        private: yes") + 1
     _, problems = monitor.validate_file(path, today=TODAY)
     assert [(p.line, p.column, p.code) for p in problems] == [(line, 18, "not-a-flag")]
+
+
+def test_the_workbook_says_it_holds_private_material(data, tmp_path):
+    out = tmp_path / "out"
+    run(data, "report", "--out", str(out), "--include-private")
+    with zipfile.ZipFile(out / "demands.xlsx") as book:
+        sheets = [book.read(n).decode("utf-8") for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
+        shared = book.read("xl/sharedStrings.xml").decode("utf-8") if "xl/sharedStrings.xml" in book.namelist() \
+            else ""
+    assert len(sheets) >= 4 and all("Includes private material" in s for s in sheets)  # every printed page's top
+    assert "SECRET-ENTRY-BRAVO" in "".join(sheets) + shared

@@ -87,6 +87,11 @@ def test_report_as_of_shows_the_register_as_it_stood(tmp_path):
         assert f'datetime="{year}-' not in index + (out / "2013.html").read_text(encoding="utf-8"), year
     assert f"<strong>{len(register.demands)}</strong> demands made by <strong>2</strong> resolutions" in index
     assert "demands.yaml, commit " in index or "demands.yaml, SHA-256 " in index  # which data it shows
+    import zipfile
+
+    with zipfile.ZipFile(out / "demands.xlsx") as book:
+        workbook = "".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml"))
+    assert "As it stood on 2016-12-31" in workbook and "Made from demands.yaml, " in workbook
 
 
 @pytest.mark.parametrize("args, says", [

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..fields import LOOKS, STATUS_SYMBOLS, is_web_address
 from ..model import Register, Status
+from ..view import View
 from . import duration
 
 if TYPE_CHECKING:  # pandas is imported by the stage that builds the frames
@@ -65,7 +66,7 @@ def status_text(value: str) -> str:
     return _STATUS_TEXTS[value]
 
 
-def render_workbook(register: Register, frames: Frames) -> bytes:
+def render_workbook(register: Register, frames: Frames, view: View | None = None) -> bytes:
     """The whole workbook as .xlsx bytes; the same data and `today` give the same bytes.
 
     Raises OSError when the temporary folder, through which the sheets are streamed, cannot be written.
@@ -78,7 +79,7 @@ def render_workbook(register: Register, frames: Frames) -> bytes:
         wb = xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": tmp, "strings_to_numbers": False,
                                        "strings_to_formulas": False, "strings_to_urls": False})
         try:
-            _fill_workbook(wb, register, frames)
+            _fill_workbook(wb, register, frames, view or View(frames.today))
             wb.close()
         except FileCreateError as exc:  # XlsxWriter wraps the OSError of writing the archive
             error = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc
@@ -101,11 +102,12 @@ def _close_row_files(wb: Any) -> None:
                 handle.close()
 
 
-def _fill_workbook(wb: Any, register: Register, frames: Frames) -> None:
+def _fill_workbook(wb: Any, register: Register, frames: Frames, view: View) -> None:
     midnight = dt.datetime.combine(frames.today, dt.time())
-    wb.set_properties({"title": "Demands and where they stand", "author": "monitor", "created": midnight})
+    wb.set_properties({"title": register.title or "Demands and where they stand", "author": "monitor",
+                       "created": midnight})
     looks = Looks.of(wb)
-    write_summary(wb, looks, register, frames)
+    write_summary(wb, looks, register, frames, view)
     titles = sheet_titles([r.id for r in register.resolutions])
     by_resolution: dict[str, list[dict]] = {r.id: [] for r in register.resolutions}
     for row in _rows(frames.demands, RESOLUTION_COLUMNS, "resolution"):  # one pass: pandas costs ~1 ms per call
@@ -120,6 +122,9 @@ def _fill_workbook(wb: Any, register: Register, frames: Frames) -> None:
     people = ({**row, "demands": "\n".join(row["demands"]), "resolutions": ", ".join(row["resolutions"])}
               for row in _rows(frames.people, PEOPLE_COLUMNS))
     write_table(wb.add_worksheet(PEOPLE), looks, PEOPLE_COLUMNS, people, _longest(frames.people, PEOPLE_COLUMNS))
+    if view.private:
+        for sheet in wb.worksheets():
+            sheet.set_header(f'&C&"-,Bold"{PRIVATE}')
 
 
 @dataclass(frozen=True)
@@ -282,7 +287,7 @@ def _print_setup(ws: Any) -> None:
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
 
 
-def write_summary(wb: Any, looks: Looks, register: Register, frames: Frames) -> None:
+def write_summary(wb: Any, looks: Looks, register: Register, frames: Frames, view: View) -> None:
     """Counts by resolution and status (values, not formulas), what each status means, a stacked bar chart."""
     ws = wb.add_worksheet(SUMMARY)
     columns = [("Resolution", "resolution", 12, "id"), ("Title", "title", 50, "text"),
@@ -300,8 +305,13 @@ def write_summary(wb: Any, looks: Looks, register: Register, frames: Frames) -> 
     for col, (_, key, _, kind) in enumerate(columns):
         if kind == "number":
             ws.write_number(n + 1, col, sum(r[key] for r in rows), looks.bold)
-    put_text(ws, n + 3, 0, f"Situation as of {frames.today.isoformat()}.")
-    below = write_legend(ws, looks, n + 5)
+    put_text(ws, n + 3, 0, f"As it stood on {frames.today.isoformat()}: entries dated after that day, and "
+                           "resolutions adopted after it, are left out." if view.past
+             else f"Situation as of {frames.today.isoformat()}.")
+    put_text(ws, n + 4, 0, f"Made from {view.source}." if view.source else "Made from the data file.")
+    if view.private:  # said here, and at the top of every printed page of every sheet (_fill_workbook)
+        put_text(ws, n + 2, 0, PRIVATE, looks.bold)
+    below = write_legend(ws, looks, n + 6)
     if n:
         ws.insert_chart(below + 1, 0, _chart(wb, n))
 
@@ -322,6 +332,7 @@ def write_legend(ws: Any, looks: Looks, at: int) -> int:
     return end + 1
 
 
+PRIVATE = "Includes private material: for the team only. Do not publish or forward."
 CHART_KEY = ("In the chart below, each bar is a resolution of the table above, its parts stacked from left to right "
              "in the order of this list; each status has its own colour and pattern, named in the chart's legend.")
 
