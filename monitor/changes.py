@@ -131,6 +131,7 @@ class Digest:
     reports_url: str = ""  # where the reports are published (the reports_url setting); "" for none
     private: bool = False  # private material included (--include-private): said at the top; never emailed
     source: str = ""  # the data's version (view.cite): its git commit, or its SHA-256 outside git
+    due: tuple = ()  # followup.Due: follow-up dates passed or within DUE_DAYS (digest._digest_of)
 
     @property
     def change_count(self) -> int:

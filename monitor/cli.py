@@ -115,12 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     _view_options(sub)
     sub = command("status", cmd_status, "a short overview in the terminal")
     sub.add_argument("--resolution", metavar="ID", default=None, help="only this resolution")
+    sub.add_argument("--due", action="store_true", help="only the follow-up dates passed or due within 30 days")
     _view_options(sub)
     sub = command("update", cmd_update, "add one history entry to a demand, changing nothing else")
     sub.add_argument("id", metavar="ID", help="the demand's id")
     sub.add_argument("--status", required=True, help="pending, in-progress, partly-met, met, not-met or reversed")
     sub.add_argument("--date", type=_date_arg, default=None, help="the date of the event (default: today)")
     sub.add_argument("--note", required=True, help="one sentence: what happened")
+    sub.add_argument("--follow-up", type=_date_arg, default=None, dest="follow_up", metavar="YYYY-MM-DD",
+                     help="by when to check this demand again (a later entry without one clears it)")
     sub.add_argument("--source", action="append", default=[], metavar="URL", help="an http(s) address; repeat for more")
     sub = command("add", cmd_add, "add a new demand at the end of the file")
     sub.add_argument("id", metavar="ID", help="a new lower-case id, e.g. assembly-law-2022")
@@ -237,7 +240,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     from .commands import as_of, status
 
     sys.stdout.write(status(data_path(args), resolution=args.resolution, today=as_of(data_path(args), args.today),
-                            as_of=args.as_of, since=args.since, include_private=args.include_private))
+                            as_of=args.as_of, since=args.since, include_private=args.include_private,
+                            due_only=args.due))
     return 0
 
 
@@ -245,7 +249,8 @@ def cmd_update(args: argparse.Namespace) -> int:
     from .edit import add_entry
 
     return _run_edit(args, lambda path, today: add_entry(
-        path, args.id, status=args.status, date=args.date or today, note=args.note, sources=args.source, today=today))
+        path, args.id, status=args.status, date=args.date or today, note=args.note, sources=args.source, today=today,
+        follow_up=args.follow_up))
 
 
 def cmd_add(args: argparse.Namespace) -> int:

@@ -116,9 +116,10 @@ def report(data_path: str | os.PathLike, out: str, *, today: dt.date, as_of: dt.
 
 
 def status(data_path: str | os.PathLike, *, resolution: str | None, today: dt.date, as_of: dt.date | None = None,
-           since: dt.date | None = None, include_private: bool = False) -> str:
-    """`monitor status`: the overview as text, for all resolutions or for one, as of a day, changes since another."""
-    from .render.text import render_status
+           since: dt.date | None = None, include_private: bool = False, due_only: bool = False) -> str:
+    """`monitor status`: the overview as text, for all resolutions or for one, as of a day, changes since another;
+    with `due_only`, only the follow-up dates passed or due soon."""
+    from .render.text import render_due, render_status
 
     register = load_valid(data_path, today=today)  # first: a missing or unreadable file is a message
     view = view_of(data_path, today=today, as_of=as_of, since=since, include_private=include_private)
@@ -126,6 +127,8 @@ def status(data_path: str | os.PathLike, *, resolution: str | None, today: dt.da
     if resolution and resolution not in {r.id for r in register.resolutions}:
         raise NoSuchResolution(f"there is no resolution '{resolution}'{' on ' + str(view.as_of) if view.past else ''}"
                                " — use one of: " + (", ".join(r.id for r in register.resolutions) or "(none yet)"))
+    if due_only:
+        return render_due(register, resolution_id=resolution, today=view.as_of)
     return render_status(register, resolution_id=resolution, today=view.as_of, since=view.since)
 
 

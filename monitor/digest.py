@@ -19,6 +19,7 @@ from .changes import Digest, compare_with_last, snapshot_of, stale_list_due
 from .delivery import Delivery, deliver, sending_state
 from .delivery_report import delivery_text
 from .errors import MonitorError
+from .followup import due
 from .model import Register
 from .outbox import DigestState, short_id
 from .readfile import check_regular, read_regular
@@ -131,7 +132,7 @@ def _digest_of(register: Register, now: Snapshot, last: Baseline | None, setting
     digest = compare_with_last(now, last, since=since, today=today, stale_days=settings.stale_days,
                                data_file=Path(settings.data_path).name, stale_listed=stale_listed)
     return dataclasses.replace(digest, title=digest_title(register), reports_url=settings.reports_url,
-                               source=cite(settings.data_path))
+                               source=cite(settings.data_path), due=tuple(due(register, today)))
 
 
 def register_title(register: Register) -> str:

@@ -58,9 +58,11 @@ Splice = Callable[[Source, YMap, str], tuple[str, Intent]]  # the new text, and 
 
 
 def add_entry(path: str | os.PathLike, demand_id: str, *, status: str, date: dt.date, note: str,
-              sources: list[str], today: dt.date | None = None) -> str:
+              sources: list[str], today: dt.date | None = None, follow_up: dt.date | None = None) -> str:
     """Append one history entry to a demand; returns a one-line summary. DataError when the result is invalid."""
     entry: dict[str, Any] = {"date": date.isoformat(), "status": status, "note": " ".join(note.split())}
+    if follow_up is not None:
+        entry["follow_up"] = follow_up.isoformat()
     if sources:
         entry["sources"] = list(sources)
 

@@ -64,6 +64,8 @@ ENTRY = (
     Field("status", True, "status"),
     Field("note", True, "text", "One sentence: what happened."),
     Field("sources", False, "urls", "http(s) addresses of the evidence."),
+    Field("follow_up", False, "date", "By when the team means to check again, or by when a report back was asked "
+          "for, YYYY-MM-DD; a later entry without one clears it."),
     Field("private", False, "flag", "true: the whole entry is for the team only, never in a report, workbook or "
           "digest.", private=True),
 )

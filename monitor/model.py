@@ -72,6 +72,7 @@ class Entry:
     note: str
     sources: tuple[str, ...] = ()
     private: bool = False  # for the team only (see view.public)
+    follow_up: _dt.date | None = None  # by when to check again; only the latest entry's counts
     line: int = field(default=0, compare=False)
 
 
@@ -98,6 +99,12 @@ class Demand:
         if name in _DEMAND_ATTRIBUTES:
             return getattr(self, name)
         return dict(self.more).get(name, "")
+
+    @property
+    def follow_up(self) -> _dt.date | None:
+        """By when the team means to check this demand again: the latest entry's `follow_up`, if it gives one
+        (a new entry without one clears an earlier date)."""
+        return self.history[-1].follow_up
 
     @property
     def latest(self) -> Entry:

@@ -212,11 +212,14 @@ class _Checker(ShapeChecker):
         note = self.text(node, "note")
         sources = self.check_sources(node)
         private = self.flag(node, "private")
+        follow_up = self.date(node, "follow_up", required=False)
+        if follow_up is None and node.get("follow_up") not in (None, ""):
+            return None  # not a date: reported by self.date
         if status and status is not Status.PENDING and not sources and sources is not None:
             self.add(node.value_pos["status"], "missing-source", status=status.value)
         if day is None or status is None or note is None or sources is None or private is None:
             return None
-        return Entry(day, status, " ".join(note.split()), tuple(sources), private, node.pos[0])
+        return Entry(day, status, " ".join(note.split()), tuple(sources), private, follow_up, node.pos[0])
 
     def status(self, node: YMap) -> Status | None:
         """One of the six statuses.

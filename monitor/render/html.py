@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ..fields import STATUS_SYMBOLS, is_web_address
+from ..followup import DUE_DAYS, due
 from ..frames import RECENT_DAYS
 from ..model import Register, Status
 from ..view import View, changes_since
@@ -137,6 +138,7 @@ def render_index(register: Register, frames: Frames, pages: dict[str, str], dema
         "recent_days": RECENT_DAYS, "filters": _filters(register), "register_title": register.title,
         "view": view or View(frames.today),
         "changes": changes_since(register, view.since, frames.today) if view and view.since else None,
+        "due": due(register, frames.today), "due_days": DUE_DAYS,
     }
     return environment().get_template("index.html").render(context)
 

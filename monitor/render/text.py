@@ -50,6 +50,22 @@ def _changed(register: Register, demands: Sequence[Demand], since: dt.date, toda
     return lines
 
 
+def render_due(register: Register, resolution_id: str | None = None, *, today: dt.date) -> str:
+    """`monitor status --due`: each follow-up date passed or within DUE_DAYS, soonest first, in 80 columns."""
+    from ..followup import DUE_DAYS, due
+
+    items = [f for f in due(register, today) if resolution_id in (None, f.demand.resolution)]
+    lines = [f"Follow-up dates passed or due within {DUE_DAYS} days of {today.isoformat()}: {len(items)}.", ""]
+    for f in items:
+        when = (f"overdue by {-f.days} day{_s(-f.days)}" if f.overdue else "today" if f.days == 0
+                else f"in {f.days} day{_s(f.days)}")
+        lines.append(f"  {f.day.isoformat()}  {when:<20} {f.demand.status.label:<12}{f.demand.id}")
+        lines.append(f"      {f.demand.demand}")
+    if not items:
+        lines.append("  none: add one with monitor update ID ... --follow-up YYYY-MM-DD")
+    return "\n".join(_fit(line) for line in lines) + "\n"
+
+
 def _s(n: int) -> str:
     return "" if n == 1 else "s"
 
