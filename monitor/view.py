@@ -43,6 +43,11 @@ class Change:
     after: Status
     entries: tuple[Entry, ...]
 
+    @property
+    def moved(self) -> bool:
+        """False for a demand with new entries but the same status as before."""
+        return self.before != self.after
+
 
 def register_as_of(register: Register, day: dt.date) -> Register:
     """The register as it stood at the end of `day`: later entries left out, later resolutions and their demands
@@ -78,18 +83,23 @@ def _without_dangling_repeats(demands: list[Demand]) -> tuple[Demand, ...]:
 
 
 def changes_since(register: Register, since: dt.date, as_of: dt.date) -> list[Change]:
-    """Each demand whose status at the end of `as_of` differs from its status at the end of `since`, in file order.
+    """Each demand whose status at the end of `as_of` differs from its status at the end of `since`, in file order,
+    then each demand that has new entries without a change of status (`moved` tells them apart).
 
-    A demand made after `since` counts as changed from "not yet made" only when it is no longer pending.
+    A demand made after `since` counts only once it is no longer pending (a new resolution's demands are news
+    of their own, in the reports' other sections).
     """
-    changes = []
+    moved, news = [], []
     for demand in register.demands:
         before, after = demand.status_on(since), demand.status_on(as_of)
-        if after is None or before == after or (before is None and after is Status.PENDING):
+        if after is None or (before is None and after is Status.PENDING):
             continue
         entries = tuple(e for e in demand.history if since < e.date <= as_of)
-        changes.append(Change(demand, before, after, entries))
-    return changes
+        if before != after:
+            moved.append(Change(demand, before, after, entries))
+        elif entries:
+            news.append(Change(demand, before, after, entries))
+    return moved + news
 
 
 def cite(data_path: str | os.PathLike) -> str:

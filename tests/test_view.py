@@ -40,6 +40,18 @@ def test_changes_since_list_status_moves_with_their_entries(small_register):
     made_later = {c.demand.id: c for c in changes_since(small_register, dt.date(2020, 1, 1), dt.date(2021, 12, 31))}
     assert made_later["inquiry-2021"].before is None and made_later["inquiry-2021"].after is Status.IN_PROGRESS
     assert "roe-release-2021" not in made_later  # made, and still pending: nothing moved
+    # a new entry that keeps the status is listed after the moves, as news without a change
+    import dataclasses
+
+    from monitor.model import Entry
+
+    inquiry = small_register.demand("inquiry-2019")
+    again = Entry(dt.date(2022, 6, 1), Status.NOT_MET, "Refused again.", ("https://example.org/again",))
+    register = dataclasses.replace(small_register, demands=tuple(
+        dataclasses.replace(d, history=d.history + (again,)) if d is inquiry else d for d in small_register.demands))
+    news = changes_since(register, dt.date(2022, 2, 15), dt.date(2022, 12, 31))
+    assert [(c.demand.id, c.moved, [e.note for e in c.entries]) for c in news] == [
+        ("assembly-law-2021", True, ["The law was revised."]), ("inquiry-2019", False, ["Refused again."])]
 
 
 def git(repo, *args: str) -> str:

@@ -42,10 +42,13 @@ def _changed(register: Register, demands: Sequence[Demand], since: dt.date, toda
 
     ids = {d.id for d in demands}
     changes = [c for c in changes_since(register, since, today) if c.demand.id in ids]
-    lines = ["", f"Changed since {since.isoformat()}: {len(changes)} demand{_s(len(changes))}."]
+    moved = sum(c.moved for c in changes)
+    lines = ["", f"Changed since {since.isoformat()}: {moved} demand{_s(moved)}"
+             + (f"; {len(changes) - moved} more with new entries, status unchanged." if len(changes) > moved else ".")]
     for c in changes:
         before = c.before.label if c.before else "not yet demanded"
-        lines.append(f"  {c.demand.id}: {before} -> {c.after.label}")
+        lines.append(f"  {c.demand.id}: {before} -> {c.after.label}" if c.moved
+                     else f"  {c.demand.id}: still {c.after.label}")
         lines += [f"    {e.date.isoformat()} {e.status.label}: {e.note}" for e in c.entries]
     return lines
 
