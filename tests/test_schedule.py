@@ -23,7 +23,7 @@ from monitor import schedule
 from monitor.jobstore import JOB_TABLE
 from monitor.settings import load_settings
 from tests.conftest import ROOT
-from tests.helpers import run_with_guard
+from tests.helpers import SCHEDULE_READY, run_schedule_until, run_with_guard
 from tests.mail_servers import mail_env
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -222,22 +222,10 @@ def test_the_jobs_work_as_of_today_in_the_settings_time_zone(place, monkeypatch)
 def test_schedule_stops_cleanly_on_sigterm(place, store, tmp_path):
     data, out = place
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--file", str(data), "schedule", "--out", str(out)],
-                            stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
-    killer = threading.Timer(WAIT, proc.kill)
-    killer.start()
-    try:
-        seen = []
-        for line in proc.stderr:
-            seen.append(line)
-            if "weekly digest, then report refresh: next run" in line:
-                break
-        proc.send_signal(signal.SIGTERM)
-        rest = proc.stderr.read()
-        assert proc.wait() == 0, "".join(seen) + rest
-    finally:
-        killer.cancel()
-    assert "received SIGTERM" in rest and "stopped" in rest and "Traceback" not in rest
+    log = run_schedule_until([sys.executable, "-m", "monitor", "--file", str(data), "schedule", "--out", str(out)],
+                             wait=WAIT, cwd=tmp_path, env=env)  # SIGTERM once ready; exit 0, no traceback
+    rest = log.split(SCHEDULE_READY, 1)[1]
+    assert "received SIGTERM" in rest and "stopped" in rest
 
 
 def test_a_second_schedule_on_the_same_job_store_refuses_naming_the_first(place, store, tmp_path):
