@@ -29,6 +29,9 @@ EXAMPLES = {
     "digest": "monitor digest\n  monitor digest --since 2022-01-01 --send\n  monitor digest --status\n"
               "  monitor digest --resend 1a2b3c4d --to someone@example.org",
     "schedule": "monitor schedule\n  monitor schedule --list",
+    "import": "monitor import TA-7-2012-0089_EN.html --resolution 2012 [--write]\n"
+              "  monitor import --resolution 2012        (downloads the resolution's url:)\n"
+              "  monitor import TA-9-2024-0001_EN.pdf --new 2024 --dry-run",
 }
 
 
@@ -136,6 +139,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("schedule", cmd_schedule, "run the weekly digest and report refresh until stopped")
     sub.add_argument("--list", action="store_true", help="show the scheduled jobs and their next run, then exit")
     sub.add_argument("--out", metavar="DIR", default="reports", help="the reports folder (default: reports)")
+    sub = command("import", cmd_import, "read a resolution's text: check the demands' paragraphs, or draft new ones")
+    sub.add_argument("source", metavar="FILE", nargs="?", help="the text as saved: HTML page, PDF or plain text")
+    which = sub.add_mutually_exclusive_group(required=True)
+    which.add_argument("--resolution", metavar="ID", help="match this resolution's demands with the text")
+    which.add_argument("--new", metavar="ID", help="draft a new resolution with this id, and its demands")
+    sub.add_argument("--url", metavar="URL", help="download the text (https) instead of reading FILE "
+                                                  "(default with --resolution: the resolution's url)")
+    sub.add_argument("--write", action="store_true", help="set paragraph and adopted words of confident matches")
+    sub.add_argument("--dry-run", action="store_true", help="with --new: print the draft instead of adding it")
+    sub.add_argument("--adopted", metavar="YYYY-MM-DD", type=_date_arg, help="with --new: the adoption date")
     return parser
 
 
@@ -289,3 +302,23 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         sys.stdout.write(list_jobs(settings, data_path(args), args.out))
         return 0
     return run_forever(settings, data_path(args), args.out)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .commands import as_of, import_check, import_new, import_write
+
+    if args.source and args.url or (args.write and args.new) or ((args.dry_run or args.adopted) and args.resolution):
+        raise UsageError("give FILE or --url, not both; --write goes with --resolution, --dry-run and --adopted "
+                         "with --new")
+    if args.new:
+        def new(path: str, today: dt.date) -> str:
+            return import_new(path, args.source, new_id=args.new, url=args.url, adopted=args.adopted,
+                              dry_run=args.dry_run, today=today)
+        if args.dry_run:
+            sys.stdout.write(new(data_path(args), as_of(data_path(args), args.today)))
+            return 0
+        return _run_edit(args, new)
+    found = import_check(data_path(args), args.source, resolution=args.resolution, url=args.url,
+                         today=as_of(data_path(args), args.today))
+    sys.stdout.write(found.report)
+    return _run_edit(args, lambda path, today: import_write(path, found.changes, today=today)) if args.write else 0
