@@ -253,12 +253,32 @@ def key_lines(text: str, key_pos: tuple[int, int], value_end: int) -> tuple[int,
     if text[start:start + key_pos[1] - 1].strip(" "):  # a list's dash or another key before it
         return None
     if text[value_end - 1:value_end] == "\n":  # a block value: its span ends with its line break
-        return start, value_end
-    line_end = text.find("\n", value_end)
-    rest = text[value_end:line_end if line_end >= 0 else len(text)]
-    if rest.strip() and not rest.strip().startswith("#"):
-        return None
-    return start, (line_end + 1 if line_end >= 0 else len(text))
+        end = value_end
+    else:
+        line_end = text.find("\n", value_end)
+        rest = text[value_end:line_end if line_end >= 0 else len(text)]
+        if rest.strip() and not rest.strip().startswith("#"):
+            return None
+        end = line_end + 1 if line_end >= 0 else len(text)
+    if _after_keep_block(text, key_pos):  # blank lines after the key would join that block's value
+        while end < len(text):
+            next_end = text.find("\n", end)
+            if next_end < 0 or text[end:next_end].strip(" \r"):
+                break
+            end = next_end + 1
+    return start, end
+
+
+def _after_keep_block(text: str, key_pos: tuple[int, int]) -> bool:
+    """True when the lines just above the key hold a block value kept with its blank lines (`|+`, `>+`)."""
+    lines = _Lines(text)
+    for number in range(key_pos[0] - 1, 0, -1):
+        line = lines[number - 1]
+        indent = len(line) - len(line.lstrip(" "))
+        if not line.strip() or indent >= key_pos[1]:
+            continue  # blank, or the block's content
+        return bool(re.search(r":\s*[|>][1-9]?\+[1-9]?\s*(#.*)?$", line)) and not line.lstrip().startswith("#")
+    return False
 
 
 def append_items(text: str, seq: YList, items: list[dict], comments: list[list[str]], newline: str = "\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import shutil
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -26,7 +27,7 @@ from .test_edit_property import SETTINGS, files, plain, sentences
 
 
 @pytest.fixture(autouse=True)
-def no_settle_pause(monkeypatch):
+def no_settle_pause(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store, "SETTLE_SECONDS", 0)
 
 
@@ -44,7 +45,7 @@ def _demand_lines(text: str, demand_id: str) -> tuple[int, int]:
     return first, last
 
 
-def values_case(tmp_path_factory, file, data, *, must_land: bool) -> bool:
+def values_case(tmp_path_factory: pytest.TempPathFactory, file: tuple, data: st.DataObject, *, must_land: bool) -> bool:
     raw, text, summary = file
     demand_id = data.draw(st.sampled_from(sorted(summary["demands"])))
     tree = parse_text(text).tree
@@ -84,17 +85,19 @@ def values_case(tmp_path_factory, file, data, *, must_land: bool) -> bool:
 
 @SETTINGS
 @given(file=files(foreign=True), data=st.data())
-def test_set_values_changes_exactly_those_values_or_nothing(tmp_path_factory, file, data):
+def test_set_values_changes_exactly_those_values_or_nothing(tmp_path_factory: pytest.TempPathFactory, file: tuple,
+                                                            data: st.DataObject) -> None:
     values_case(tmp_path_factory, file, data, must_land=False)
 
 
 @SETTINGS
 @given(file=files(foreign=False), data=st.data())
-def test_set_values_on_a_valid_file_succeeds(tmp_path_factory, file, data):
+def test_set_values_on_a_valid_file_succeeds(tmp_path_factory: pytest.TempPathFactory, file: tuple,
+                                             data: st.DataObject) -> None:
     values_case(tmp_path_factory, file, data, must_land=True)
 
 
-def test_set_values_on_the_shipped_file_changes_only_those_lines(tmp_path):
+def test_set_values_on_the_shipped_file_changes_only_those_lines(tmp_path: Path) -> None:
     path = tmp_path / "demands.yaml"
     shutil.copyfile(SHIPPED, path)
     before = path.read_text(encoding="utf-8")
@@ -124,7 +127,7 @@ def test_set_values_on_the_shipped_file_changes_only_those_lines(tmp_path):
     assert changed.history == monitor.load_register(SHIPPED, today=TODAY).demand("trial-monitoring-eeas-2012").history
 
 
-def test_a_key_sharing_its_line_is_refused_and_nothing_written(tmp_path):
+def test_a_key_sharing_its_line_is_refused_and_nothing_written(tmp_path: Path) -> None:
     path = tmp_path / "demands.yaml"
     text = ("resolutions:\n- id: r\n  title: t\n  adopted: 2020-01-01\ndemands:\n"
             "- {id: d, resolution: r, paragraph: unknown, addressee: a, topic: t, demand: d, text: t, "
@@ -145,7 +148,7 @@ ITEM = {"id": "drafted-2022", "resolution": "2022", "paragraph": "3", "addressee
         "history": [{"date": "2022-02-02", "status": "pending", "note": "Demanded by the European Parliament."}]}
 
 
-def test_append_drafts_adds_only_the_block_with_its_comments(tmp_path):
+def test_append_drafts_adds_only_the_block_with_its_comments(tmp_path: Path) -> None:
     path = tmp_path / "demands.yaml"
     shutil.copyfile(DATA / "valid" / "small.yaml", path)
     before = path.read_text(encoding="utf-8")
@@ -164,7 +167,7 @@ def test_append_drafts_adds_only_the_block_with_its_comments(tmp_path):
     assert max(len(line) for line in added) <= 120
 
 
-def test_append_drafts_refuses_an_id_in_use(tmp_path):
+def test_append_drafts_refuses_an_id_in_use(tmp_path: Path) -> None:
     path = tmp_path / "demands.yaml"
     shutil.copyfile(DATA / "valid" / "small.yaml", path)
     before = path.read_bytes()
@@ -172,3 +175,16 @@ def test_append_drafts_refuses_an_id_in_use(tmp_path):
         append_drafts(path, {**DRAFT, "id": "2019"}, [{**ITEM, "id": "inquiry-2019"}], [[], []], today=TODAY)
     assert [(p.code, p.line) for p in info.value.problems] == [("duplicate-id", 8), ("duplicate-id", 21)]
     assert path.read_bytes() == before
+
+
+def test_removing_a_key_after_a_kept_block_keeps_that_blocks_value(tmp_path: Path) -> None:
+    """Found by the property test: the blank line after `quoted_from` would have joined the `>+` block above."""
+    path = tmp_path / "demands.yaml"
+    text = ("resolutions:\n- id: r\n  title: t\n  adopted: 2020-01-01\ndemands:\n- id: d\n  resolution: r\n"
+            "  paragraph: unknown\n  addressee: a\n  topic: t\n  demand: d\n  text: t\n  person: >+\n   P\n"
+            "  quoted_from: https://example.org/x\n\n#c\n  history:\n"
+            "  - {date: 2020-01-01, status: pending, note: n}\n")
+    path.write_text(text, encoding="utf-8")
+    set_demand_values(path, {"d": {"paragraph": "1", "quoted_from": None}}, today=TODAY)
+    demand = plain(parse_text(path.read_text(encoding="utf-8")).tree)["demands"][0]
+    assert (demand["person"], demand["paragraph"], "quoted_from" in demand) == ("P\n", "1", False)
