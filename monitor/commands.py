@@ -297,7 +297,8 @@ def import_new(data_path: str | os.PathLike, file: str | None, *, new_id: str, u
                  used_ids={d.id for d in register.demands}, today=today)
     args = (made.resolution, made.demands, made.notes)
     if dry_run:
-        before = open(data_path, encoding="utf-8-sig").read()
+        with open(data_path, encoding="utf-8-sig", newline="") as file_now:  # line endings as they are
+            before = file_now.read()
         return _added_lines(before, preview_drafts(data_path, *args, today=today))
     return append_drafts(data_path, *args, today=today,
                          summary=f"added resolution {new_id} and {len(made.demands)} drafted demands, from "

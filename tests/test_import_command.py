@@ -219,3 +219,13 @@ def test_import_in_a_real_process(tmp_path: Path) -> None:
     assert proc.stdout.startswith(f"{EXAMPLESTAN} (text): European Parliament resolution of 14 March 2019 on "
                                   "Examplestan\n  reference: P8_TA(2019)0001 (with RC-B8-0001/2019) · adopted: "
                                   "2019-03-14 · 2 recitals (A.–B.) · 5 paragraphs\n")
+
+
+def test_dry_run_on_a_file_with_crlf_line_endings_shows_only_the_block(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "demands.yaml"
+    path.write_bytes((DATA / "valid" / "small.yaml").read_bytes().replace(b"\n", b"\r\n"))
+    code, out, err = run(capsys, "--file", str(path), "import", str(EXAMPLESTAN), "--new", "e-2019b", "--dry-run")
+    assert (code, err) == (0, "")
+    assert out.startswith("…\n") and out.count("…\n") == 2 and "resolutions:" not in out
+    assert "  - id: e-2019b\n" in out and '    resolution: "e-2019b"\n' in out and "\r" not in out

@@ -50,3 +50,16 @@ def test_the_shipped_2012_demands_against_the_groups_motion() -> None:
         "families-safety-2012"])
     # the words shown for a match are the call's, not the whole paragraph's
     assert found["trial-monitoring-eeas-2012"].words.startswith("Calls on the EEAS to follow closely")
+
+
+def test_a_paragraph_with_two_calls_is_tracked_call_by_call() -> None:
+    from monitor.importer.match import untracked
+    from monitor.importer.parts import read_parts as parts_of
+
+    parts = parts_of("The European Parliament,\n1. Calls on the Council to act now; urges the Commission to "
+                     "report back;\n2. Instructs its President to forward this resolution.\n", "t")
+    first = best_match("a", "calls on the Council to act now", parts.paragraphs)
+    assert (first.paragraph, first.confidence, first.words) == ("1", 1.0, "Calls on the Council to act now")
+    assert [(c.paragraph, c.addressee) for c in untracked(parts.paragraphs, [first])] == [("1", "Commission")]
+    both = best_match("b", "Calls on the Council to act now; urges the Commission", parts.paragraphs)
+    assert untracked(parts.paragraphs, [both]) == []

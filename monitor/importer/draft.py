@@ -70,7 +70,7 @@ def draft(parts: Parts, *, resolution_id: str, source: str, adopted: dt.date, ur
                 demands.append(item)
                 notes.append(review)
     if demands:
-        notes[1].insert(0, f"---- {resolution_id}: drafted by `monitor import` from {source}, to be checked ----")
+        notes[1].insert(0, f"---- {resolution_id}: drafted by `monitor import`, to be checked ----")
     return Draft(resolution, demands, notes)
 
 

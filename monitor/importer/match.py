@@ -91,11 +91,16 @@ def best_match(demand_id: str, text: str, paragraphs: tuple[Paragraph, ...]) -> 
 
 def _narrowest(text: str, paragraph: Paragraph, found: float) -> tuple[str, str]:
     """The sub-point or call scoring as well as the whole paragraph (the adopted words to quote), else the whole."""
+    size = len(plain(text))
+
+    def holds(words: str) -> bool:  # partial_ratio aligns the shorter in the longer: the part must be the longer
+        return len(plain(words)) >= size and score(text, words) >= found
+
     for point in paragraph.points:
-        if score(text, point.text) >= found:
+        if holds(point.text):
             return f"{paragraph.number}({point.letter})", _strip_end(point.text)
     for call in calls_of(paragraph):
-        if score(text, call.words) >= found:
+        if holds(call.words):
             return paragraph.number, call.words
     return paragraph.number, _strip_end(paragraph.text)
 
@@ -105,8 +110,13 @@ def _strip_end(words: str) -> str:
 
 
 def untracked(paragraphs: tuple[Paragraph, ...], matches: list[Match]) -> list[Call]:
-    """The calls of paragraphs that no confident match points to: what the register may be missing."""
-    tracked = {m.paragraph.split("(")[0] for m in matches if m.confident and m.paragraph}
-    tracked_points = {m.paragraph for m in matches if m.confident and m.paragraph}
-    return [call for p in paragraphs for call in calls_of(p)
-            if not (call.paragraph in tracked_points or ("(" not in call.paragraph and p.number in tracked))]
+    """The calls that no confident match holds: what the register may be missing. A match holds the call whose
+    words it shows, or every call of its paragraph when it matched the paragraph as a whole."""
+    held = {(m.paragraph, m.words) for m in matches if m.confident}
+    found = []
+    for paragraph in paragraphs:
+        calls = calls_of(paragraph)
+        whole = {m.paragraph for m in matches if m.confident and m.words not in {c.words for c in calls}}
+        found += [call for call in calls if (call.paragraph, call.words) not in held
+                  and call.paragraph not in whole and call.paragraph.split("(")[0] not in whole]
+    return found
