@@ -1,19 +1,33 @@
 """The command line: arguments -> one library call -> output and exit code (0 ok, 1 invalid data, 2 usage).
 
-Each `cmd_*` function parses nothing and decides nothing: it calls the library and turns its result or its
-DataError into lines for the user. Only this module (through terminal.py) and schedule.py print.
+The handlers (`cmd_*`, in handlers.py) parse nothing and decide nothing: each calls the library and turns its
+result into lines for the user. Only cli, handlers (through terminal.py) and schedule.py print.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import traceback
 from collections.abc import Callable
 
 from . import __version__
 from .errors import MonitorError
+from .handlers import (  # noqa: F401  (UsageError and data_path are part of cli's interface)
+    UsageError,
+    cmd_add,
+    cmd_changes,
+    cmd_digest,
+    cmd_import,
+    cmd_init,
+    cmd_report,
+    cmd_schedule,
+    cmd_schema,
+    cmd_status,
+    cmd_update,
+    cmd_validate,
+    data_path,
+)
 from .terminal import VisibleText, print_problems
 
 EXAMPLES = {
@@ -31,16 +45,13 @@ EXAMPLES = {
     "schedule": "monitor schedule\n  monitor schedule --list",
     "init": "monitor init register\n  monitor init register --ci github\n  monitor init demo --example",
     "changes": "monitor changes --against origin/main\n  monitor changes --against HEAD~3",
+    "import": "monitor import TA-7-2012-0089_EN.html --resolution 2012 [--write]\n"
+              "  monitor import --resolution 2012        (downloads the resolution's url:)\n"
+              "  monitor import TA-9-2024-0001_EN.pdf --new 2024 --dry-run",
 }
 
 
 Handler = Callable[[argparse.Namespace], int]  # a command: its parsed arguments in, the exit code out
-
-
-class UsageError(MonitorError):
-    """A wrong argument that argparse cannot see (a bad date, say): exit 2."""
-
-    exit_code = 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,6 +167,16 @@ def build_parser(with_demand_fields: bool = True) -> argparse.ArgumentParser:
     sub = command("changes", cmd_changes, "list what the data file adds since a git revision, in Markdown")
     sub.add_argument("--against", metavar="REV", default="HEAD",
                      help="the git revision to compare with (default: HEAD); REV:PATH names the file's old path")
+    sub = command("import", cmd_import, "read a resolution's text: check the demands' paragraphs, or draft new ones")
+    sub.add_argument("source", metavar="FILE", nargs="?", help="the text as saved: HTML page, PDF or plain text")
+    which = sub.add_mutually_exclusive_group(required=True)
+    which.add_argument("--resolution", metavar="ID", help="match this resolution's demands with the text")
+    which.add_argument("--new", metavar="ID", help="draft a new resolution with this id, and its demands")
+    sub.add_argument("--url", metavar="URL", help="download the text (https) instead of reading FILE "
+                                                  "(default with --resolution: the resolution's url)")
+    sub.add_argument("--write", action="store_true", help="set paragraph and adopted words of confident matches")
+    sub.add_argument("--dry-run", action="store_true", help="with --new: print the draft instead of adding it")
+    sub.add_argument("--adopted", metavar="YYYY-MM-DD", type=_date_arg, help="with --new: the adoption date")
     return parser
 
 
@@ -177,11 +198,6 @@ def _add_demand_options(sub: argparse.ArgumentParser) -> None:
                              metavar="URL" if field.kind == "url" else None)
 
 
-def data_path(args: argparse.Namespace) -> str:
-    """The data file: --file, else $MONITOR_FILE, else demands.yaml here."""
-    return args.file or os.environ.get("MONITOR_FILE") or "demands.yaml"
-
-
 def _date_arg(value: str) -> dt.date:
     from .fields import parse_date
 
@@ -192,29 +208,6 @@ def _date_arg(value: str) -> dt.date:
 
 
 # -- the commands ------------------------------------------------------------------------------------------------
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    from .commands import as_of, validate
-
-    against = args.against or ("HEAD" if args.staged else None)
-    checked = validate(data_path(args), today=as_of(data_path(args), args.today), against=against, staged=args.staged)
-    print_problems(checked.problems, sys.stdout)
-    if checked.unchecked:
-        print(f"monitor: {checked.unchecked}", file=sys.stderr)
-        return 1
-    if checked.errors:
-        staged = " (the version staged for commit)" if args.staged else ""
-        print(f"{data_path(args)}{staged}: {checked.errors:,} error(s), {checked.warnings:,} warning(s)",
-              file=sys.stderr)
-        return 1
-    return 0
-
-
-def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import schema_json
-
-    sys.stdout.write(schema_json())
-    return 0
 
 
 def _view_options(sub: argparse.ArgumentParser) -> None:
@@ -230,105 +223,3 @@ def _private_option(sub: argparse.ArgumentParser) -> None:
                      help="include entries marked private: true and private_notes (for the team only; said at the top)")
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    from .commands import as_of, report
-
-    written = report(data_path(args), args.out, today=as_of(data_path(args), args.today), as_of=args.as_of,
-                     since=args.since, include_private=args.include_private)
-    shown = f" (as of {args.as_of})" if args.as_of else ""
-    print(f"wrote {len(written)} files to {args.out}/{shown}: " + ", ".join(p.name for p in written))
-    return 0
-
-
-def cmd_status(args: argparse.Namespace) -> int:
-    from .commands import as_of, status
-
-    sys.stdout.write(status(data_path(args), resolution=args.resolution, today=as_of(data_path(args), args.today),
-                            as_of=args.as_of, since=args.since, include_private=args.include_private,
-                            due_only=args.due))
-    return 0
-
-
-def cmd_update(args: argparse.Namespace) -> int:
-    from .edit import add_entry
-
-    return _run_edit(args, lambda path, today: add_entry(
-        path, args.id, status=args.status, date=args.date or today, note=args.note, sources=args.source, today=today,
-        follow_up=args.follow_up))
-
-
-def cmd_add(args: argparse.Namespace) -> int:
-    from .edit import add_demand
-    from .fields import DEMAND
-
-    fields = {f.name: getattr(args, f.name) for f in DEMAND if f.name != "history"}  # every option `add` has
-    return _run_edit(args, lambda path, today: add_demand(path, fields, today=today))
-
-
-def _run_edit(args: argparse.Namespace, edit: Callable[[str, dt.date], str]) -> int:
-    from .commands import as_of
-    from .errors import FileLocked
-    from .problems import DataError
-
-    path = data_path(args)
-    today = as_of(path, args.today)
-    try:
-        message = edit(path, today)
-    except DataError as exc:
-        print_problems(exc.problems, sys.stderr)
-        print(f"{path}: nothing was written", file=sys.stderr)
-        return 1
-    except FileLocked:
-        print(f"monitor: {path} is locked by another monitor command that has not finished; "
-              "nothing was written — try again in a minute", file=sys.stderr)
-        return 1
-    print(message)
-    return 0
-
-
-def cmd_digest(args: argparse.Namespace) -> int:
-    from .commands import as_of, digest, digest_status, resend
-
-    if args.to and not args.resend:
-        raise UsageError("--to goes with --resend ID — for example: monitor digest --resend 1a2b3c4d "
-                         "--to a@example.org")
-    if (args.status or args.resend) and (args.send or args.since):
-        raise UsageError("--status and --resend work on digests already made — leave out --send and --since")
-    today = as_of(data_path(args), args.today)
-    if args.since and args.since > today:
-        raise UsageError(f"--since {args.since} is in the future (today is {today}) — give a past date")
-    if args.status:
-        sys.stdout.write(digest_status(data_path(args), args.out))
-        return 0
-    if args.resend:
-        everyone, said = resend(data_path(args), args.out, args.resend, args.to)
-        print(said)
-        return 0 if everyone else 1
-    print(digest(data_path(args), args.out, since=args.since, send=args.send, today=today,
-                 include_private=args.include_private))
-    return 0
-
-
-def cmd_schedule(args: argparse.Namespace) -> int:
-    from .schedule import list_jobs, run_forever
-    from .settings import load_settings
-
-    settings = load_settings(data_path(args))
-    if args.list:
-        sys.stdout.write(list_jobs(settings, data_path(args), args.out))
-        return 0
-    return run_forever(settings, data_path(args), args.out)
-
-
-def cmd_init(args: argparse.Namespace) -> int:
-    from .init import init
-
-    print(init(args.dir, ci=tuple(dict.fromkeys(args.ci)), example=args.example, pin=args.pin))
-    return 0
-
-
-def cmd_changes(args: argparse.Namespace) -> int:
-    from .commands import as_of, changes
-
-    sys.stdout.write(changes(data_path(args), against=args.against, today=as_of(data_path(args), args.today)))
-    return 0

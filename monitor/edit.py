@@ -21,7 +21,7 @@ from .errors import FileLocked, MonitorError
 from .fields import DEMAND
 from .load import Pos, YList, YMap, parse_text
 from .problems import DataError, problem
-from .proof import Intent, compare, expect
+from .proof import Changes, Intent, compare, expect
 from .splice import insert_item
 from .store import FileState
 from .suggest import nearest_status
@@ -54,7 +54,7 @@ class Source:
         return (b"\xef\xbb\xbf" if self.bom else b"") + text.encode("utf-8")
 
 
-Splice = Callable[[Source, YMap, str], tuple[str, Intent]]  # the new text, and the change it is meant to be
+Splice = Callable[[Source, YMap, str], tuple[str, Intent | Changes]]  # the new text, and the change it is meant to be
 
 
 def add_entry(path: str | os.PathLike, demand_id: str, *, status: str, date: dt.date, note: str,
@@ -250,3 +250,6 @@ def _adoption_date(tree: YMap, resolution_id: str) -> str | None:
         if isinstance(res, YMap) and res.get("id") == resolution_id:
             return res.get("adopted")
     return None
+
+
+# -- monitor import: values of demands set or removed, a drafted resolution with its demands appended ---------------

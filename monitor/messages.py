@@ -219,6 +219,14 @@ _say("unsafe-edit", "the change would also have altered {what}, near this line",
 _say("unsafe-edit.no-final-line-break", "the change would also have altered {what}, near this line",
      "the file does not end with a line break: open it, press Enter after its last line, save, and run the "
      "command again", what="demand 'doe-release-2019'")
+_say("unsafe-edit.value", "'{key}' of demand '{id}' cannot be changed here: it is missing, not a single value, or "
+     "shares its line with another key", "change it in your editor", key="text", id="doe-release-2019")
+_say("unsafe-edit.flow-list", "this list is written in brackets ([...]) on one line",
+     "write it as lines starting with '- ', then run the command again")
+_say("not-a-list.nothing-to-add-after", "the file has no {key} to add after", "add the first of the {key} by hand",
+     key="demands")
+_say("duplicate-id.drafted", "the id '{value}' is already used by one of the {key} here",
+     "choose another id for --new, or rename the drafted item", value="doe-release-2019", key="demands")
 _say("unsafe-edit.unreadable", "the new lines would have made the file unreadable, after the item that starts on "
      "this line")
 

@@ -42,8 +42,10 @@ class Expected:
     labels: dict  # key -> the id of each list item, where it has one
 
 
-def expect(tree: YMap, intent: Intent) -> Expected:
+def expect(tree: YMap, intent: Intent | Changes) -> Expected:
     """The fingerprints of `tree` with `intent` applied (the tree itself is not changed)."""
+    if isinstance(intent, Changes):
+        return expect_changes(tree, intent)
     parts: dict[str, Any] = {}
     lines: dict[str, list[int]] = {}
     labels: dict[str, list] = {}
@@ -96,3 +98,38 @@ def compare(expected: Expected, tree: object) -> Difference | None:
             line = old_lines[-1] if old_lines else tree.key_pos[key][0]
             return Difference(line, f"the number of items in '{key}' ({len(got)} instead of {len(want)})")
     return None
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Several changes made at once (monitor import): items appended to top-level lists, and items of top-level
+    lists replaced by the given values (a demand whose `paragraph` and `text` are set, `quoted_from` removed)."""
+
+    appended: dict    # top-level key -> the items appended to its list, in order
+    replaced: dict    # (top-level key, index) -> the item as it must read afterwards
+    line: int = 1     # in the file as it was, for messages
+
+
+def expect_changes(tree: YMap, changes: Changes) -> Expected:
+    """The fingerprints of `tree` with `changes` applied (the tree itself is not changed)."""
+    expected = expect_nothing(tree)
+    for (key, index), item in changes.replaced.items():
+        expected.parts[key][index] = fingerprint(item)
+    for key, items in changes.appended.items():
+        expected.parts[key].extend(fingerprint(item) for item in items)
+    return expected
+
+
+def expect_nothing(tree: YMap) -> Expected:
+    """The fingerprints of `tree` as it is."""
+    parts: dict[str, Any] = {}
+    lines: dict[str, list[int]] = {}
+    labels: dict[str, list] = {}
+    for key, value in tree.items():
+        if isinstance(value, YList):
+            parts[key] = [fingerprint(item) for item in value]
+            lines[key] = [at[0] for at in value.item_pos]
+            labels[key] = [item.get("id") if isinstance(item, YMap) else None for item in value]
+        else:
+            parts[key] = fingerprint(value)
+    return Expected(tuple(tree), parts, lines, labels)

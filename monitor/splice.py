@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
+from dataclasses import dataclass
 
 from .chars import line_starts
 from .load import YList, YMap, parse_text
@@ -152,3 +154,186 @@ def _insert_flow(text: str, seq: YList, item: dict, sources: list[str] | None, h
     offset = _Lines(text).starts[line - 1] + col - 1  # just after the closing ']'
     close = text.rfind("]", 0, offset)
     return text[:close] + ", {" + ", ".join(parts) + "}" + text[close:]
+
+
+# -- replacing and removing values, appending several items (monitor import) ---------------------------------------
+
+FOLD_WIDTH = 116  # a folded block's lines stay under the 120 characters the shipped file keeps to
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a scalar value stands in the text: [start, end) as character offsets, and its YAML style."""
+
+    start: int
+    end: int
+    style: str  # "" plain, "'" or '"' quoted, "|" or ">" block
+
+
+def scalar_spans(text: str, positions: set[tuple[int, int]]) -> dict[tuple[int, int], Span]:
+    """The span of each scalar that starts at one of `positions` (1-based line, column, as the loader gives).
+
+    A block scalar's span ends after its last line that is not blank: blank lines after it stay in the file.
+    """
+    import yaml
+
+    try:
+        from yaml import CSafeLoader as Loader
+    except ImportError:  # pragma: no cover - depends on how PyYAML was built
+        from yaml import SafeLoader as Loader  # type: ignore[assignment]
+    found = {}
+    for event in yaml.parse(text, Loader=Loader):
+        if isinstance(event, yaml.ScalarEvent):
+            at = (event.start_mark.line + 1, event.start_mark.column + 1)
+            if at in positions:
+                start, end = event.start_mark.index, event.end_mark.index
+                style = event.style or ""
+                if style in ("|", ">"):
+                    end = _after_last_filled_line(text, start, end)
+                found[at] = Span(start, end, style)
+    return found
+
+
+def _after_last_filled_line(text: str, start: int, end: int) -> int:
+    """The offset just after the line break of the last line in [start, end) holding more than spaces."""
+    stop = end
+    while stop > start:
+        line_start = text.rfind("\n", start, stop - 1) + 1
+        if text[max(line_start, start):stop].strip():
+            return stop
+        stop = line_start
+    return end
+
+
+def value_text(value: str, *, key_col: int, key: str, newline: str, flow: bool = False,
+               block_line_break: bool = False) -> str:
+    """`value` written after `key: ` at column `key_col`: quoted like insert_item's values, or, when too long for
+    one line (or replacing a block that ended with its line break), as a folded block `>-` indented under the key.
+    """
+    quoted = key in _ALWAYS_QUOTED or (key == "id" and value.isdigit())  # ids like "2013", quoted as in the file
+    one_line = json.dumps(value, ensure_ascii=False) if quoted else \
+        (flow_scalar(value) if flow else scalar(value))
+    words = value.split(" ")
+    foldable = not flow and "\n" not in value and "\t" not in value and all(words) and value == value.strip()
+    if foldable and (block_line_break or key_col + len(key) + 2 + len(one_line) > 120):
+        indent = " " * (key_col + 2)
+        lines, line = [], ""
+        for word in words:
+            if line and len(indent) + len(line) + 1 + len(word) > FOLD_WIDTH:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+        block = ">-" + "".join(newline + indent + line for line in lines)
+        return block + newline if block_line_break else block
+    if block_line_break:
+        return one_line + newline
+    return one_line
+
+
+def replace_spans(text: str, changes: list[tuple[int, int, str]]) -> str:
+    """`text` with each [start, end) replaced by its new text; the spans must not overlap."""
+    out, at = [], 0
+    for start, end, new in sorted(changes):
+        if start < at:
+            raise ValueError("overlapping changes")
+        out.append(text[at:start])
+        out.append(new)
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def key_lines(text: str, key_pos: tuple[int, int], value_end: int) -> tuple[int, int] | None:
+    """[start, end) of the whole lines holding a key and its value (to remove them), or None when other keys
+    share those lines (a flow mapping)."""
+    starts = line_starts(text)
+    start = starts[key_pos[0] - 1]
+    if text[start:start + key_pos[1] - 1].strip(" "):  # a list's dash or another key before it
+        return None
+    if text[value_end - 1:value_end] == "\n":  # a block value: its span ends with its line break
+        end = value_end
+    else:
+        line_end = text.find("\n", value_end)
+        rest = text[value_end:line_end if line_end >= 0 else len(text)]
+        if rest.strip() and not rest.strip().startswith("#"):
+            return None
+        end = line_end + 1 if line_end >= 0 else len(text)
+    if _after_keep_block(text, key_pos):  # blank lines after the key would join that block's value
+        while end < len(text):
+            next_end = text.find("\n", end)
+            if next_end < 0 or text[end:next_end].strip(" \r"):
+                break
+            end = next_end + 1
+    return start, end
+
+
+def _after_keep_block(text: str, key_pos: tuple[int, int]) -> bool:
+    """True when the lines just above the key hold a block value kept with its blank lines (`|+`, `>+`)."""
+    lines = _Lines(text)
+    for number in range(key_pos[0] - 1, 0, -1):
+        line = lines[number - 1]
+        indent = len(line) - len(line.lstrip(" "))
+        if not line.strip() or indent >= key_pos[1]:
+            continue  # blank, or the block's content
+        return bool(re.search(r":\s*[|>][1-9]?\+[1-9]?\s*(#.*)?$", line)) and not line.lstrip().startswith("#")
+    return False
+
+
+def append_items(text: str, seq: YList, items: list[dict], comments: list[list[str]], newline: str = "\n"
+                 ) -> str | None:
+    """Append `items` to the block list `seq`, each laid out like its last item, each with its comment lines
+    above it; a blank line before each when the list's items are set apart by one. A `history` value (a list
+    of mappings) becomes a block list under its key; lists of texts are written in flow style. None for a
+    flow list (`[...]`), which the caller refuses.
+    """
+    lines = _Lines(text)
+    if _is_flow(lines, seq):
+        return None
+    last_line, last_col = seq.item_pos[-1]
+    start = lines[last_line - 1]
+    dash = start.rfind("-", 0, last_col - 1)
+    dash_part = start[dash:last_col - 1] if dash >= 0 and start[dash + 1:last_col - 1].strip(" ") == "" else "- "
+    dash_indent = " " * (last_col - 1 - len(dash_part))
+    key_indent = " " * (last_col - 1)
+    apart = last_line >= 2 and not lines[last_line - 2].strip() or _blank_before_comments(lines, last_line)
+    new: list[str] = []
+    for item, notes in zip(items, comments):
+        if apart:
+            new.append("")
+        for note in notes:  # each comment wrapped to the width the file keeps to
+            new.extend(f"{dash_indent}# {line}" for line in textwrap.wrap(note, FOLD_WIDTH - len(dash_indent) - 2,
+                                                                           break_on_hyphens=False) or [""])
+        for n, (key, value) in enumerate(item.items()):
+            prefix = f"{dash_indent}{dash_part}" if n == 0 else key_indent
+            new.extend(_field_lines(prefix, key, value, len(key_indent), newline))
+    last_item = seq[-1]
+    content_end = last_item.last_line if isinstance(last_item, (YMap, YList)) else last_line
+    end = _last_line_of_item(lines, last_line, len(key_indent), content_end)
+    if end < len(lines):
+        cut = lines.starts[end]
+        return text[:cut] + newline.join(new) + newline + text[cut:]
+    return text + newline + newline.join(new)
+
+
+def _blank_before_comments(lines: "_Lines", number: int) -> bool:
+    """True when a blank line comes before the comment lines just above line `number`."""
+    n = number - 2
+    while n >= 0 and lines[n].lstrip().startswith("#"):
+        n -= 1
+    return n >= 0 and n < number - 2 and not lines[n].strip()
+
+
+def _field_lines(prefix: str, key: str, value: object, key_col: int, newline: str) -> list[str]:
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        out = [f"{prefix}{key}:"]
+        for entry in value:
+            for m, (k, v) in enumerate(entry.items()):
+                lead = " " * key_col + ("  - " if m == 0 else "    ")
+                out.extend(_field_lines(lead, k, v, key_col + 4, newline))
+        return out
+    if isinstance(value, list):
+        return [f"{prefix}{key}: [" + ", ".join(flow_scalar(v) for v in value) + "]"]
+    written = value_text(str(value), key_col=key_col, key=key, newline=newline)
+    return f"{prefix}{key}: {written}".split(newline)

@@ -1,0 +1,175 @@
+"""What each command does once its arguments are parsed: call the library, print its result, return the exit code.
+
+cli.py builds the command line and maps every MonitorError to one line and its exit code; the handlers here
+parse nothing and decide nothing (the decisions are the library's, in commands.py and the modules it calls).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+
+from .errors import MonitorError
+from .terminal import print_problems
+
+
+class UsageError(MonitorError):
+    """A wrong argument that argparse cannot see (a bad date, say): exit 2."""
+
+    exit_code = 2
+
+
+def data_path(args: argparse.Namespace) -> str:
+    """The data file: --file, else $MONITOR_FILE, else demands.yaml here."""
+    return args.file or os.environ.get("MONITOR_FILE") or "demands.yaml"
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .commands import as_of, validate
+
+    against = args.against or ("HEAD" if args.staged else None)
+    checked = validate(data_path(args), today=as_of(data_path(args), args.today), against=against, staged=args.staged)
+    print_problems(checked.problems, sys.stdout)
+    if checked.unchecked:
+        print(f"monitor: {checked.unchecked}", file=sys.stderr)
+        return 1
+    if checked.errors:
+        staged = " (the version staged for commit)" if args.staged else ""
+        print(f"{data_path(args)}{staged}: {checked.errors:,} error(s), {checked.warnings:,} warning(s)",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import schema_json
+
+    sys.stdout.write(schema_json())
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .commands import as_of, report
+
+    written = report(data_path(args), args.out, today=as_of(data_path(args), args.today), as_of=args.as_of,
+                     since=args.since, include_private=args.include_private)
+    shown = f" (as of {args.as_of})" if args.as_of else ""
+    print(f"wrote {len(written)} files to {args.out}/{shown}: " + ", ".join(p.name for p in written))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .commands import as_of, status
+
+    sys.stdout.write(status(data_path(args), resolution=args.resolution, today=as_of(data_path(args), args.today),
+                            as_of=args.as_of, since=args.since, include_private=args.include_private,
+                            due_only=args.due))
+    return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    from .edit import add_entry
+
+    return _run_edit(args, lambda path, today: add_entry(
+        path, args.id, status=args.status, date=args.date or today, note=args.note, sources=args.source, today=today,
+        follow_up=args.follow_up))
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from .edit import add_demand
+    from .fields import DEMAND
+
+    fields = {f.name: getattr(args, f.name) for f in DEMAND if f.name != "history"}  # every option `add` has
+    return _run_edit(args, lambda path, today: add_demand(path, fields, today=today))
+
+
+def _run_edit(args: argparse.Namespace, edit: Callable[[str, dt.date], str]) -> int:
+    from .commands import as_of
+    from .errors import FileLocked
+    from .problems import DataError
+
+    path = data_path(args)
+    today = as_of(path, args.today)
+    try:
+        message = edit(path, today)
+    except DataError as exc:
+        print_problems(exc.problems, sys.stderr)
+        print(f"{path}: nothing was written", file=sys.stderr)
+        return 1
+    except FileLocked:
+        print(f"monitor: {path} is locked by another monitor command that has not finished; "
+              "nothing was written — try again in a minute", file=sys.stderr)
+        return 1
+    print(message)
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from .commands import as_of, digest, digest_status, resend
+
+    if args.to and not args.resend:
+        raise UsageError("--to goes with --resend ID — for example: monitor digest --resend 1a2b3c4d "
+                         "--to a@example.org")
+    if (args.status or args.resend) and (args.send or args.since):
+        raise UsageError("--status and --resend work on digests already made — leave out --send and --since")
+    today = as_of(data_path(args), args.today)
+    if args.since and args.since > today:
+        raise UsageError(f"--since {args.since} is in the future (today is {today}) — give a past date")
+    if args.status:
+        sys.stdout.write(digest_status(data_path(args), args.out))
+        return 0
+    if args.resend:
+        everyone, said = resend(data_path(args), args.out, args.resend, args.to)
+        print(said)
+        return 0 if everyone else 1
+    print(digest(data_path(args), args.out, since=args.since, send=args.send, today=today,
+                 include_private=args.include_private))
+    return 0
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    from .schedule import list_jobs, run_forever
+    from .settings import load_settings
+
+    settings = load_settings(data_path(args))
+    if args.list:
+        sys.stdout.write(list_jobs(settings, data_path(args), args.out))
+        return 0
+    return run_forever(settings, data_path(args), args.out)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .init import init
+
+    print(init(args.dir, ci=tuple(dict.fromkeys(args.ci)), example=args.example, pin=args.pin))
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    from .commands import as_of, changes
+
+    sys.stdout.write(changes(data_path(args), against=args.against, today=as_of(data_path(args), args.today)))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .commands import as_of
+    from .importer.command import import_check, import_new, import_write
+
+    if args.source and args.url or (args.write and args.new) or ((args.dry_run or args.adopted) and args.resolution):
+        raise UsageError("give FILE or --url, not both; --write goes with --resolution, --dry-run and --adopted "
+                         "with --new")
+    if args.new:
+        def new(path: str, today: dt.date) -> str:
+            return import_new(path, args.source, new_id=args.new, url=args.url, adopted=args.adopted,
+                              dry_run=args.dry_run, today=today)
+        if args.dry_run:
+            sys.stdout.write(new(data_path(args), as_of(data_path(args), args.today)))
+            return 0
+        return _run_edit(args, new)
+    found = import_check(data_path(args), args.source, resolution=args.resolution, url=args.url,
+                         today=as_of(data_path(args), args.today))
+    sys.stdout.write(found.report)
+    return _run_edit(args, lambda path, today: import_write(path, found.changes, today=today)) if args.write else 0
