@@ -95,6 +95,8 @@ CODES: dict[str, Code] = {
                          "nothing was written; free some space or fix the folder's permissions, then run it again"),
     "unsafe-edit": Code(ERROR, "`monitor update` or `add` could not make the change without altering something else",
                         "nothing was written; add it in your editor instead, and report the case with the file"),
+    "cut-by-comment": Code(WARNING, "a ' #' after a value starts a comment: the rest of the line is left out",
+                           "put the whole value in quotes"),
     "missing-source": Code(WARNING, "a status change cites no source", "add a `sources:` list with an http(s) address"),
 }
 
@@ -143,6 +145,8 @@ _say("tag-not-allowed", "the tag '{tag}' is not allowed", tag="!!python/object/a
 _say("alias-not-allowed", "the alias '*{name}' is not allowed", name="x")
 _say("alias-not-allowed.anchor", "the anchor '&{name}' is not allowed (nor are aliases)", name="x")
 _say("duplicate-key", "'{key}' appears twice in this block (first on line {first})", key="topic", first=34)
+_say("cut-by-comment", "the text after ' #' is left out of the {key}: YAML reads it as a comment",
+     "put the whole value in quotes, e.g. {key}: {quoted}", key="note", quoted='"See report #3 of HRW."')
 _say("not-text.key", "a key must be a plain word")
 
 # -- the shape of the register (shapes.py, validate.py) ------------------------------------------------------------
