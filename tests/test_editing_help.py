@@ -57,3 +57,42 @@ def test_a_hash_at_the_end_of_a_multi_line_plain_note():
 
 def test_the_shipped_file_has_no_cut_value():
     assert found(SHIPPED.read_text(encoding="utf-8")) == []
+
+
+# -- 2. suggestions by meaning, never the opposite ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("word", "meant"), [
+    ("released", "met"), ("freed", "met"), ("done", "met"), ("achieved", "met"), ("fulfilled", "met"),
+    ("refused", "not-met"), ("rejected", "not-met"), ("failed", "not-met"),
+    ("ongoing", "in-progress"), ("started", "in-progress"),
+    ("partial", "partly-met"), ("partially", "partly-met"),
+    ("undone", "reversed"), ("revoked", "reversed"), ("open", "pending"), ("new", "pending"),
+    ("in progress", "in-progress"), ("Met", "met"), ("reversd", "reversed"), ("pendng", "pending"),
+    ("notmet", "not-met"), ("relesed", "met"),
+    ("unreleased", ""), ("not released", ""), ("denied", ""), ("xyz", ""),
+])
+def test_a_status_word_is_suggested_by_meaning_then_by_spelling(word, meant):
+    from monitor.suggest import nearest_status
+
+    assert nearest_status(word) == meant
+
+
+def test_validate_suggests_met_for_released():
+    text = shipped_with(136, "        status: released")
+    _, problems = monitor.validate_text(text, today=TODAY)
+    assert [(p.line, p.column, p.code) for p in problems] == [(136, 17, "unknown-status")]
+    assert "did you mean 'met'?" in problems[0].hint
+    assert "'reversed'?" not in problems[0].hint
+
+
+def test_update_suggests_met_for_released(tmp_path, capsys):
+    from monitor.cli import main
+
+    target = tmp_path / "demands.yaml"
+    target.write_text(SHIPPED.read_text(encoding="utf-8"), encoding="utf-8")
+    before = target.read_bytes()
+    code = main(["--file", str(target), "--today", "2026-11-24", "update", "kozlov-release-2013",
+                 "--status", "released", "--note", "He was released.", "--date", "2026-11-01"])
+    err = capsys.readouterr().err
+    assert code != 0 and target.read_bytes() == before
+    assert "did you mean 'met'?" in err and "'reversed'?" not in err
