@@ -138,6 +138,15 @@ _say("syntax.bad-indentation", "this line is not indented like the lines around 
      "line the key up with the keys above it (spaces only)")
 _say("syntax.missing-colon", "a key without ':' (or a value on a line of its own)",
      "write `key: value` on one line, or indent a continued value further than its key")
+_say("syntax.missing-colon.key", "'{key}' has no ':' after it", "write {key}: {value}", key="note",
+     value="Demanded by the European Parliament.")
+_say("syntax.no-space-after-colon", "there is no space after '{key}:'", "write {key}: {value}", key="status",
+     value="met")
+_say("syntax.no-space-after-dash", "there is no space after '-'", "write {fixed}", fixed="- date: 2013-04-18")
+_say("syntax.misplaced", "this line is indented {amount} {way} than the keys it belongs with",
+     "start it in column {column}, under the key above it", amount="one space", way="more", column=9)
+_say("syntax.unknown-escape", "'\\{char}' is not an escape YAML knows (in \"double quotes\" a backslash starts one)",
+     "write the backslash twice (\\\\), or put the value in 'single quotes'", char="q")
 _say("syntax.second-document", "a second document starts here ('---')",
      "keep one document: remove the '---' line and what follows, or merge it into the lists above")
 _say("too-deep", "the lists and blocks here are nested more than {limit} levels deep", limit=64)

@@ -96,3 +96,89 @@ def test_update_suggests_met_for_released(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code != 0 and target.read_bytes() == before
     assert "did you mean 'met'?" in err and "'reversed'?" not in err
+
+
+# -- 3. syntax errors at the line to change, with its cause ---------------------------------------------------------
+
+def test_the_shipped_lines_the_slips_are_made_on():
+    assert SHIPPED_LINES[382] == "        note: Demanded by the European Parliament."  # the last line of a demand
+    assert SHIPPED_LINES[408:412] == ["    history:", "      - date: 2013-04-18", "        status: pending",
+                                      "        note: Demanded by the European Parliament."]
+
+
+SLIPS = [  # (line, what the person wrote, expected line, column, message id)
+    (383, "        note Demanded by the European Parliament.", 383, 13, "syntax.missing-colon.key"),
+    (412, "        note Demanded by the European Parliament.", 412, 13, "syntax.missing-colon.key"),
+    (411, "        status met", 411, 15, "syntax.missing-colon.key"),
+    (410, "      - date 2013-04-18", 410, 13, "syntax.missing-colon.key"),
+    (409, "    history", 409, 12, "syntax.missing-colon.key"),
+    (408, "    resolution \"2013\"", 408, 15, "syntax.missing-colon.key"),
+    (411, "        status:met", 411, 16, "syntax.no-space-after-colon"),
+    (407, "    quoted_from:https://bureau.kz/en/other_sources/article_5777/", 407, 17,
+     "syntax.no-space-after-colon"),
+    (410, "      -date: 2013-04-18", 410, 7, "syntax.no-space-after-dash"),
+    (411, "         status: pending", 411, 10, "syntax.misplaced"),
+    (411, "       status: pending", 411, 8, "syntax.misplaced"),
+    (412, "         note: Demanded by the European Parliament.", 412, 10, "syntax.misplaced"),
+    (409, "     history:", 409, 6, "syntax.misplaced"),
+    (383, "        note: \"Demanded by the European Parliament.", 383, 15, "syntax.unclosed-quote"),
+    (412, "        note: 'Demanded by the European Parliament.", 412, 15, "syntax.unclosed-quote"),
+    (408, "    resolution: \"2013", 408, 17, "syntax.unclosed-quote"),
+    (412, "        note: \"Demanded by the \\q European Parliament.\"", 412, 32, "syntax.unknown-escape"),
+]
+
+
+@pytest.mark.parametrize(("line", "written", "at_line", "at_column", "message_id"), SLIPS)
+def test_a_slip_is_reported_where_it_was_made_with_its_cause(line, written, at_line, at_column, message_id):
+    from monitor.messages import MESSAGES
+
+    _, problems = monitor.validate_text(shipped_with(line, written), today=TODAY)
+    assert [(p.line, p.column, p.code) for p in problems] == [(at_line, at_column, message_id.partition(".")[0])]
+    template = MESSAGES[message_id].text
+    assert problems[0].message.startswith(template.split("{")[0])
+
+
+def test_an_unknown_escape_names_the_escape_and_not_the_indentation_hint():
+    _, problems = monitor.validate_text(shipped_with(412, SLIPS[-1][1]), today=TODAY)
+    assert "'\\q' is not an escape" in problems[0].message
+    assert "line the key up" not in problems[0].hint
+
+
+def test_a_list_of_plain_words_is_not_taken_for_keys_without_colon():
+    from monitor.slips import find_slip
+
+    lines = ["topics:", "  - political prisoners", "  - investigation", "resolutions:", "  - https://x.org/a"]
+    assert find_slip("demands.yaml", lines, 5) is None
+
+
+def _mutations(line: str) -> dict[str, str]:
+    """The slips a person makes on a `key: value` line: no colon, no space after it, a space more or less, an
+    opening quote never closed."""
+    import re
+
+    found = re.match(r"(\s*(?:- )?)([a-z_]+):( .*)?$", line)
+    if not found:
+        return {}
+    lead, key, value = found.group(1), found.group(2), found.group(3) or ""
+    made = {"no colon": lead + key + value, "a space more": " " + line}
+    if line.startswith("   "):
+        made["a space less"] = line[1:]
+    if value[1:2] not in ("", '"', "'", ">", "|"):
+        made["no space after colon"] = lead + key + ":" + value[1:]
+        made["unclosed quote"] = lead + key + ': "' + value[1:]
+    return made
+
+
+def test_slip_corpus_every_slip_on_every_ninth_line_is_reported_on_its_line():
+    wrong, total = [], 0
+    for number, line in enumerate(SHIPPED_LINES, 1):
+        if number % 9 or line.lstrip().startswith("#"):
+            continue
+        for slip, written in _mutations(line).items():
+            _, problems = monitor.validate_text(shipped_with(number, written), today=TODAY)
+            errors = [p for p in problems if p.is_error]
+            total += 1
+            if not errors or errors[0].line != number:
+                wrong.append((number, slip, str(errors[0]) if errors else "no error"))
+    assert total > 300
+    assert wrong == []
