@@ -97,6 +97,10 @@ CODES: dict[str, Code] = {
                         "nothing was written; add it in your editor instead, and report the case with the file"),
     "cut-by-comment": Code(WARNING, "a ' #' after a value starts a comment: the rest of the line is left out",
                            "put the whole value in quotes"),
+    "duplicate-entry": Code(ERROR, "`monitor update` was asked to add an entry the demand already has",
+                            "nothing was written: the entry is in the file already"),
+    "same-day-entry": Code(WARNING, "`monitor update` added an entry with the date and status of one already there",
+                           "check the two entries; if they record the same event, delete the new one"),
     "missing-source": Code(WARNING, "a status change cites no source", "add a `sources:` list with an http(s) address"),
 }
 
@@ -221,6 +225,11 @@ _say("history-order.option", "--date {date} is before this demand's latest entry
      "entries go oldest first: to record an earlier event, say so in the note of a new entry",
      date="2020-01-01", latest="2021-05-20")
 _say("bad-url.option", "--source '{value}' is not a web address", value="www.example.org")
+_say("duplicate-entry", "demand '{id}' already has this entry ({date}, {status}, the same note) on line {line}",
+     id="kozlov-release-2013", date="2016-08-19", status="met", line=445)
+_say("same-day-entry", "demand '{id}' already had an entry of {date} with status '{status}' (line {line})",
+     "check the two; if they record the same event, delete the new one (the one at the end)",
+     id="kozlov-release-2013", date="2016-08-19", status="met", line=445)
 _say("empty-value.note", "--note is empty", "write one sentence saying what happened")
 _say("empty-history.no-list", "demand '{id}' has no history list to add to", "add the history by hand first",
      id="inquiry-2021")

@@ -182,3 +182,58 @@ def test_slip_corpus_every_slip_on_every_ninth_line_is_reported_on_its_line():
                 wrong.append((number, slip, str(errors[0]) if errors else "no error"))
     assert total > 300
     assert wrong == []
+
+
+# -- 4. update warns as validate does, and refuses an entry already there -------------------------------------------
+
+README_EXAMPLE = ["update", "kozlov-release-2013", "--status", "met", "--date", "2016-08-19",
+                  "--note", "Released on parole (date approximate); his conviction stands.",
+                  "--source", "https://en.odfoundation.eu/a/7835,satrap-nazarbayev-frees-his-political-opponent-"
+                  "vladimir-kozlov-released-from-prison/"]
+
+
+@pytest.fixture
+def shipped_copy(tmp_path):
+    target = tmp_path / "demands.yaml"
+    target.write_bytes(SHIPPED.read_bytes())
+    return target
+
+
+def update(target, argv, capsys):
+    from monitor.cli import main
+
+    code = main(["--file", str(target), "--today", "2026-11-24", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_update_without_a_source_prints_the_warning_validate_gives(shipped_copy, capsys):
+    code, out, err = update(shipped_copy, ["update", "kozlov-release-2013", "--status", "reversed",
+                                           "--note", "The conviction was confirmed again."], capsys)
+    assert code == 0 and out.startswith("added to kozlov-release-2013: 2026-11-24 reversed")
+    _, problems = monitor.validate_file(shipped_copy, today=TODAY)
+    assert [str(p) for p in problems] and err.splitlines() == [str(p) for p in problems]
+    assert "warning: status 'reversed' cites no source" in err
+
+
+def test_the_readme_example_warns_of_the_entry_of_that_day_and_refuses_a_second_run(shipped_copy, capsys):
+    code, _, err = update(shipped_copy, README_EXAMPLE, capsys)
+    assert code == 0
+    assert ":445:9: warning: demand 'kozlov-release-2013' already had an entry of 2016-08-19 with status 'met'" in err
+    after_first = shipped_copy.read_bytes()
+    code, _, err = update(shipped_copy, README_EXAMPLE, capsys)
+    assert code == 1 and shipped_copy.read_bytes() == after_first
+    assert "already has this entry (2016-08-19, met, the same note) on line 453" in err
+    assert "nothing was written" in err
+
+
+def test_an_entry_identical_to_one_there_is_refused_with_its_line(shipped_copy):
+    from monitor.edit import add_entry
+
+    before = shipped_copy.read_bytes()
+    with pytest.raises(monitor.DataError) as info:
+        add_entry(shipped_copy, "political-prisoners-release-2013", status="pending",
+                  date=__import__("datetime").date(2013, 4, 18), note=" Demanded by the  European Parliament.",
+                  sources=[], today=TODAY)
+    assert [(p.line, p.code) for p in info.value.problems] == [(410, "duplicate-entry")]
+    assert shipped_copy.read_bytes() == before
