@@ -237,3 +237,20 @@ def test_an_entry_identical_to_one_there_is_refused_with_its_line(shipped_copy):
                   sources=[], today=TODAY)
     assert [(p.line, p.code) for p in info.value.problems] == [(410, "duplicate-entry")]
     assert shipped_copy.read_bytes() == before
+
+
+# -- 5. the global options after the command too --------------------------------------------------------------------
+
+def test_file_and_today_are_accepted_after_the_command(shipped_copy, tmp_path, capsys):
+    from monitor.cli import main
+
+    cut = tmp_path / "cut.yaml"
+    cut.write_text(shipped_with(137, "        note: See report #3 of HRW."), encoding="utf-8")
+    assert main(["validate", "--file", str(cut), "--today", "2026-11-24"]) == 0
+    assert ":137:26: warning:" in capsys.readouterr().out
+    assert main(["--file", str(tmp_path / "missing.yaml"), "validate", "--file", str(cut)]) == 0  # after wins
+    capsys.readouterr()
+    assert main(["status", "--file", str(shipped_copy), "--today", "2026-11-24"]) == 0
+    assert capsys.readouterr().out.startswith("Status on 2026-11-24:")
+    assert main(["--file", str(shipped_copy), "--today", "2026-11-24", "status"]) == 0  # before still works
+    assert capsys.readouterr().out.startswith("Status on 2026-11-24:")
