@@ -69,7 +69,7 @@ class Builder:
 
     def __init__(self, path: str, text: str = "") -> None:
         self.path = path
-        self.lines = text.split("\n") if "#" in text else []  # only needed to find a comment after a value
+        self.text = text if "#" in text else ""  # only needed to find a comment after a value
         self.found = Findings()
         self.depth = 0
         self.last_line = 1  # the line on which the last flow (plain or quoted) scalar ends
@@ -128,10 +128,10 @@ class Builder:
         Only one space apart, as in `note: See report #3`: a comment set apart by more (`addressee: X   # why`)
         is meant as one, and the shipped file has such comments.
         """
-        line = self.lines[end.line] if end.line < len(self.lines) else ""
-        rest = line[end.column:]
-        if not rest.startswith(" #"):
+        if not self.text.startswith(" #", end.index):  # both parsers count the index in characters of the text
             return
+        stop = self.text.find("\n", end.index)
+        rest = self.text[end.index: stop if stop >= 0 else None]
         column = end.column + 1
         whole = (value if len(value) <= 30 else "…" + value[-29:]) + " " + shorten(rest.strip(), 30)
         quoted = "'" + whole.replace("'", "''") + "'" if '"' in whole else '"' + whole.replace("\\", "\\\\") + '"'
@@ -216,7 +216,7 @@ class Builder:
                     and value_event.tag is None and not has_refused(value_event.value):  # the common case, inline
                 value = value_event.value
                 mapping[key] = None if value_event.implicit[0] and value in _NULL_WORDS else value
-                if self.lines and key in PROSE_KEYS and value:
+                if self.text and key in PROSE_KEYS and value:
                     self.comment_after(key, value, value_event.end_mark)
             else:
                 mapping[key] = self.scalar(value_event) if value_event.__class__ is _ScalarEvent \

@@ -55,6 +55,11 @@ def test_a_hash_at_the_end_of_a_multi_line_plain_note():
     assert found(text) == [(138, 31, "warning", "cut-by-comment")]
 
 
+def test_the_hash_column_counts_characters_and_crlf_files_too():
+    text = shipped_with(137, "        note: Демандед € 😀 by #3 the EP.").replace("\n", "\r\n")
+    assert found(text) == [(137, 31, "warning", "cut-by-comment")]
+
+
 def test_the_shipped_file_has_no_cut_value():
     assert found(SHIPPED.read_text(encoding="utf-8")) == []
 
