@@ -151,6 +151,9 @@ _say("syntax.misplaced", "this line is indented {amount} {way} than the keys it 
      "start it in column {column}, under the key above it", amount="one space", way="more", column=9)
 _say("syntax.unknown-escape", "'\\{char}' is not an escape YAML knows (in \"double quotes\" a backslash starts one)",
      "write the backslash twice (\\\\), or put the value in 'single quotes'", char="q")
+_say("syntax.unknown-escape.digits", "'\\{char}' starts an escape that needs hexadecimal digits after it "
+     "(in \"double quotes\" a backslash starts an escape)",
+     "write the backslash twice (\\\\), or put the value in 'single quotes'", char="U")
 _say("syntax.second-document", "a second document starts here ('---')",
      "keep one document: remove the '---' line and what follows, or merge it into the lists above")
 _say("too-deep", "the lists and blocks here are nested more than {limit} levels deep", limit=64)

@@ -43,6 +43,10 @@ def explain_syntax_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> Pro
     if "unknown escape character" in what:
         at = source_line.rfind("\\", 0, column)  # the mark is on the backslash or just after it
         return problem("syntax.unknown-escape", (path, line, column), char=source_line[at + 1: at + 2] or "?")
+    if "hexdecimal" in what or "hexadecimal" in what:  # `\x`, `\u`, `\U` without their digits (C:\Users)
+        at = source_line.rfind("\\", 0, column)
+        return problem("syntax.unknown-escape.digits", (path, line, at + 1 if at >= 0 else column),
+                       char=source_line[at + 1: at + 2] or "?")
     for words, message_id in RULES:
         if words in what:
             return problem(message_id, (path, line, column))
