@@ -108,9 +108,16 @@ def build_parser(with_demand_fields: bool = True) -> argparse.ArgumentParser:
                              "settings' time zone")
     parser.add_argument("--debug", action="store_true", help="show a traceback on an internal error")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    # the same options after the command (`monitor validate --file x.yaml`); SUPPRESS keeps a value given before it
+    after = argparse.ArgumentParser(add_help=False)
+    after.add_argument("--file", metavar="PATH", default=argparse.SUPPRESS,
+                       help="the data file (as before the command)")
+    after.add_argument("--today", metavar="YYYY-MM-DD", type=_date_arg, default=argparse.SUPPRESS,
+                       help="treat this date as today (as before the command)")
+    after.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text,
+        sub = commands.add_parser(name, help=help_text, description=help_text, parents=[after],
                                   epilog=f"example:\n  {EXAMPLES[name]}",
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
         sub.set_defaults(handler=handler)

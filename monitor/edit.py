@@ -20,7 +20,7 @@ from .chars import describe, first_refused, visible
 from .errors import FileLocked, MonitorError
 from .fields import DEMAND
 from .load import Pos, YList, YMap, parse_text
-from .problems import DataError, problem
+from .problems import DataError, Problem, problem
 from .proof import Changes, Intent, compare, expect
 from .splice import insert_item
 from .store import FileState
@@ -58,8 +58,13 @@ Splice = Callable[[Source, YMap, str], tuple[str, Intent | Changes]]  # the new 
 
 
 def add_entry(path: str | os.PathLike, demand_id: str, *, status: str, date: dt.date, note: str,
-              sources: list[str], today: dt.date | None = None, follow_up: dt.date | None = None) -> str:
-    """Append one history entry to a demand; returns a one-line summary. DataError when the result is invalid."""
+              sources: list[str], today: dt.date | None = None, follow_up: dt.date | None = None,
+              warnings: list[Problem] | None = None) -> str:
+    """Append one history entry to a demand; returns a one-line summary. DataError when the result is invalid.
+
+    The warnings `validate` would give for the new entry (a status without a source, another entry of that day
+    and status) are added to `warnings` when it is given: the entry is written all the same.
+    """
     entry: dict[str, Any] = {"date": date.isoformat(), "status": status, "note": " ".join(note.split())}
     if follow_up is not None:
         entry["follow_up"] = follow_up.isoformat()
@@ -72,11 +77,14 @@ def add_entry(path: str | os.PathLike, demand_id: str, *, status: str, date: dt.
         if not isinstance(history, YList) or not history:
             raise DataError([problem("empty-history.no-list", (shown, *demand.pos), id=demand_id)])
         _check_arguments(shown, history, entry, sources)
+        found = _check_duplicate(shown, demand_id, history, entry)
+        if warnings is not None:
+            warnings.extend(found)
         fields = {k: v for k, v in entry.items() if k != "sources"}
         text = insert_item(source.text, history, fields, sources, newline=source.newline)
         return text, Intent(("demands", index, "history"), entry, history.item_pos[-1][0])
 
-    return _edit(path, splice, today, f"added to {demand_id}: {date.isoformat()} {status}")
+    return _edit(path, splice, today, f"added to {demand_id}: {date.isoformat()} {status}", warnings)
 
 
 def add_demand(path: str | os.PathLike, fields: dict, *, today: dt.date | None = None) -> str:
@@ -98,7 +106,8 @@ def add_demand(path: str | os.PathLike, fields: dict, *, today: dt.date | None =
     return _edit(path, splice, today, f"added demand {fields.get('id')}")
 
 
-def _edit(path: str | os.PathLike, splice: Splice, today: dt.date | None, summary: str) -> str:
+def _edit(path: str | os.PathLike, splice: Splice, today: dt.date | None, summary: str,
+          warnings: list[Problem] | None = None) -> str:
     """Refuse what cannot be written, then edit under the lock; returns `summary` once the change is in place."""
     from filelock import Timeout
 
@@ -114,11 +123,12 @@ def _edit(path: str | os.PathLike, splice: Splice, today: dt.date | None, summar
             raise FileLocked(f"{shown} is locked by another monitor command that has not finished") from None
         except OSError as exc:  # a read-only folder, a full disk: the lock file cannot be made
             raise DataError([problem("cannot-write.lock", (shown, 1, 1), reason=exc.strerror)]) from None
-        _edit_locked(path, shown, splice, today, summary)
+        _edit_locked(path, shown, splice, today, summary, warnings)
     return summary
 
 
-def _edit_locked(path: str, shown: str, splice: Splice, today: dt.date | None, summary: str) -> None:
+def _edit_locked(path: str, shown: str, splice: Splice, today: dt.date | None, summary: str,
+                 warnings: list[Problem] | None = None) -> None:
     """Read, splice, prove the result is the old file plus the intended change and valid, then write."""
     from .load import FileProblem, parse_bytes, read_data
     from .store import FileChanged, ReplacedButUnchecked, replace_if_unchanged
@@ -155,6 +165,8 @@ def _edit_locked(path: str, shown: str, splice: Splice, today: dt.date | None, s
             raise DataError(old_problems)
         raise DataError([p for p in problems if p.is_error])
     del new_register
+    if warnings is not None and isinstance(intent, Intent):  # update and add; import's changes give none
+        warnings.extend(_warnings_in_new_item(new_loaded.tree, intent, problems))
     difference = compare(expected, new_loaded.tree)
     if difference is not None:
         # without a last line break, a block value at the very end gains the line break it lacked
@@ -229,6 +241,32 @@ def _check_arguments(shown: str, history: YList, entry: dict, sources: list[str]
         problems.append(problem("empty-value.note", where))
     if problems:
         raise DataError(problems)
+
+
+def _check_duplicate(shown: str, demand_id: str, history: YList, entry: dict) -> list[Problem]:
+    """Refuse an entry the demand already has (same date, status and note); warn of one of that day and status."""
+    same_day = []
+    for old, at in zip(history, history.item_pos):
+        if not isinstance(old, YMap) or (old.get("date"), old.get("status")) != (entry["date"], entry["status"]):
+            continue
+        date, status = entry["date"], entry["status"]
+        if " ".join(str(old.get("note") or "").split()) == entry["note"]:
+            raise DataError([problem("duplicate-entry", (shown, *at), id=demand_id, date=date, status=status,
+                                     line=at[0])])
+        same_day.append(problem("same-day-entry", (shown, *at), id=demand_id, date=date, status=status, line=at[0]))
+    return same_day
+
+
+def _warnings_in_new_item(tree: Any, intent: Intent, problems: list[Problem]) -> list[Problem]:
+    """The warnings `validate` gives for the item just added (a status without a source, say)."""
+    node = tree
+    for key in intent.where:
+        node = node[key]
+    item = node[-1] if isinstance(node, YList) and node else None
+    if not isinstance(item, YMap):
+        return []
+    first, after = item.pos[0], max(node.end[0], item.pos[0] + 1)  # the list ends where the next token starts
+    return [p for p in problems if not p.is_error and first <= p.line < after]
 
 
 def _find_demand(tree: YMap, demand_id: str, shown: str) -> tuple[int, YMap]:

@@ -72,9 +72,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_update(args: argparse.Namespace) -> int:
     from .edit import add_entry
 
+    warnings: list = []  # what validate would warn of in the new entry: printed, the entry written all the same
     return _run_edit(args, lambda path, today: add_entry(
         path, args.id, status=args.status, date=args.date or today, note=args.note, sources=args.source, today=today,
-        follow_up=args.follow_up))
+        follow_up=args.follow_up, warnings=warnings), warnings)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -85,7 +86,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     return _run_edit(args, lambda path, today: add_demand(path, fields, today=today))
 
 
-def _run_edit(args: argparse.Namespace, edit: Callable[[str, dt.date], str]) -> int:
+def _run_edit(args: argparse.Namespace, edit: Callable[[str, dt.date], str], warnings: list | None = None) -> int:
     from .commands import as_of
     from .errors import FileLocked
     from .problems import DataError
@@ -103,6 +104,7 @@ def _run_edit(args: argparse.Namespace, edit: Callable[[str, dt.date], str]) -> 
               "nothing was written — try again in a minute", file=sys.stderr)
         return 1
     print(message)
+    print_problems(warnings or [], sys.stderr)
     return 0
 
 

@@ -113,7 +113,7 @@ def parse_text(text: str, path: str = "demands.yaml") -> Loaded:
     if breaks.total:  # the parser's lines would not be the lines that editors, git and `monitor update` count
         loaded.problems = breaks.result()
         return loaded
-    builder = Builder(path)
+    builder = Builder(path, text)
     try:
         with gc_paused():
             loaded.tree = builder.stream(yaml.parse(text, Loader=_Loader))

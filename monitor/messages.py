@@ -95,6 +95,12 @@ CODES: dict[str, Code] = {
                          "nothing was written; free some space or fix the folder's permissions, then run it again"),
     "unsafe-edit": Code(ERROR, "`monitor update` or `add` could not make the change without altering something else",
                         "nothing was written; add it in your editor instead, and report the case with the file"),
+    "cut-by-comment": Code(WARNING, "a ' #' after a value starts a comment: the rest of the line is left out",
+                           "put the whole value in quotes"),
+    "duplicate-entry": Code(ERROR, "`monitor update` was asked to add an entry the demand already has",
+                            "nothing was written: the entry is in the file already"),
+    "same-day-entry": Code(WARNING, "`monitor update` added an entry with the date and status of one already there",
+                           "check the two entries; if they record the same event, delete the new one"),
     "missing-source": Code(WARNING, "a status change cites no source", "add a `sources:` list with an http(s) address"),
 }
 
@@ -136,6 +142,18 @@ _say("syntax.bad-indentation", "this line is not indented like the lines around 
      "line the key up with the keys above it (spaces only)")
 _say("syntax.missing-colon", "a key without ':' (or a value on a line of its own)",
      "write `key: value` on one line, or indent a continued value further than its key")
+_say("syntax.missing-colon.key", "'{key}' has no ':' after it", "write {key}: {value}", key="note",
+     value="Demanded by the European Parliament.")
+_say("syntax.no-space-after-colon", "there is no space after '{key}:'", "write {key}: {value}", key="status",
+     value="met")
+_say("syntax.no-space-after-dash", "there is no space after '-'", "write {fixed}", fixed="- date: 2013-04-18")
+_say("syntax.misplaced", "this line is indented {amount} {way} than the keys it belongs with",
+     "start it in column {column}, under the key above it", amount="one space", way="more", column=9)
+_say("syntax.unknown-escape", "'\\{char}' is not an escape YAML knows (in \"double quotes\" a backslash starts one)",
+     "write the backslash twice (\\\\), or put the value in 'single quotes'", char="q")
+_say("syntax.unknown-escape.digits", "'\\{char}' starts an escape that needs hexadecimal digits after it "
+     "(in \"double quotes\" a backslash starts an escape)",
+     "write the backslash twice (\\\\), or put the value in 'single quotes'", char="U")
 _say("syntax.second-document", "a second document starts here ('---')",
      "keep one document: remove the '---' line and what follows, or merge it into the lists above")
 _say("too-deep", "the lists and blocks here are nested more than {limit} levels deep", limit=64)
@@ -143,6 +161,8 @@ _say("tag-not-allowed", "the tag '{tag}' is not allowed", tag="!!python/object/a
 _say("alias-not-allowed", "the alias '*{name}' is not allowed", name="x")
 _say("alias-not-allowed.anchor", "the anchor '&{name}' is not allowed (nor are aliases)", name="x")
 _say("duplicate-key", "'{key}' appears twice in this block (first on line {first})", key="topic", first=34)
+_say("cut-by-comment", "the text after ' #' is left out of the {key}: YAML reads it as a comment",
+     "put the whole value in quotes, e.g. {key}: {quoted}", key="note", quoted='"See report #3 of HRW."')
 _say("not-text.key", "a key must be a plain word")
 
 # -- the shape of the register (shapes.py, validate.py) ------------------------------------------------------------
@@ -208,6 +228,11 @@ _say("history-order.option", "--date {date} is before this demand's latest entry
      "entries go oldest first: to record an earlier event, say so in the note of a new entry",
      date="2020-01-01", latest="2021-05-20")
 _say("bad-url.option", "--source '{value}' is not a web address", value="www.example.org")
+_say("duplicate-entry", "demand '{id}' already has this entry ({date}, {status}, the same note) on line {line}",
+     id="kozlov-release-2013", date="2016-08-19", status="met", line=445)
+_say("same-day-entry", "demand '{id}' already had an entry of {date} with status '{status}' (line {line})",
+     "check the two; if they record the same event, delete the new one (the one at the end)",
+     id="kozlov-release-2013", date="2016-08-19", status="met", line=445)
 _say("empty-value.note", "--note is empty", "write one sentence saying what happened")
 _say("empty-history.no-list", "demand '{id}' has no history list to add to", "add the history by hand first",
      id="inquiry-2021")

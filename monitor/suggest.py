@@ -19,10 +19,36 @@ def nearest(word: str, choices: Iterable[str]) -> str:
     return close[0] if close else ""
 
 
+# words people write for a status, by meaning: consulted before spelling, so that "released" is never taken
+# for a misspelt "reversed" (its opposite)
+STATUS_WORDS: dict[str, str] = {
+    **dict.fromkeys(("released", "freed", "done", "achieved", "fulfilled", "complied", "implemented",
+                     "completed"), "met"),
+    **dict.fromkeys(("refused", "rejected", "failed", "unmet", "ignored"), "not-met"),
+    **dict.fromkeys(("ongoing", "started", "progress", "underway"), "in-progress"),
+    **dict.fromkeys(("partial", "partially", "partly", "partially-met"), "partly-met"),
+    **dict.fromkeys(("undone", "revoked", "reverted", "withdrawn"), "reversed"),
+    **dict.fromkeys(("open", "new", "waiting"), "pending"),
+}
+SPELLING_CUTOFF = 0.8  # a near miss of the same word; "released" is 0.75 from "reversed" and gets no suggestion
+
+
 def nearest_status(word: str) -> str:
-    """The status meant by an unknown one ('in progress' -> 'in-progress', 'Met' -> 'met'), or ''."""
+    """The status meant by an unknown one, or '': by meaning first ('released' -> 'met'), then by spelling only
+    for a near miss of a status or of one of those words ('in progress' -> 'in-progress', 'relesed' -> 'met')."""
     near = re.sub(r"[\s_]+", "-", word.strip().lower())
-    return near if near in STATUS_NAMES else nearest(word.strip().lower(), STATUS_NAMES)
+    if near in STATUS_NAMES:
+        return near
+    if near in STATUS_WORDS:
+        return STATUS_WORDS[near]
+    close = difflib.get_close_matches(near, [*STATUS_NAMES, *STATUS_WORDS], n=1, cutoff=SPELLING_CUTOFF)
+    if not close or _negated(near) != _negated(close[0]):  # 'unreleased' is not a misspelt 'released'
+        return ""
+    return STATUS_WORDS.get(close[0], close[0])
+
+
+def _negated(word: str) -> bool:
+    return word.startswith(("un", "not", "non", "no-", "dis"))
 
 
 def example_date(value: str) -> str:

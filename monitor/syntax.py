@@ -10,6 +10,7 @@ import yaml
 
 from .chars import position
 from .problems import Problem, problem
+from .slips import find_slip, quote_opened
 from .tree import MAX_DEPTH
 
 # (words in the parser's problem, message id): the first rule that matches explains the error
@@ -31,15 +32,58 @@ def explain_syntax_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> Pro
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     if _is_tab_indent(what, source_line, column):
         return problem("tab-indent", (path, line, source_line.find("\t") + 1 or column))
-    if exc.context and "while scanning a quoted scalar" in exc.context:
+    if exc.context and "while scanning a quoted scalar" in exc.context and "escape" not in what:
         start = (exc.context_mark.line + 1, exc.context_mark.column + 1) if exc.context_mark else (line, column)
         return problem("syntax.unclosed-quote", (path, *start))
     if "nesting depth" in what:  # libyaml's own limit (1000 levels), met before ours is counted
         return problem("too-deep", (path, line, column), limit=MAX_DEPTH)
+    slip = _unclosed_quote_before(path, lines, line) or find_slip(path, lines, line)
+    if slip:
+        return slip
+    if "unknown escape character" in what:
+        at = source_line.rfind("\\", 0, column)  # the mark is on the backslash or just after it
+        return problem("syntax.unknown-escape", (path, line, column), char=source_line[at + 1: at + 2] or "?")
+    if "hexdecimal" in what or "hexadecimal" in what:  # `\x`, `\u`, `\U` without their digits (C:\Users)
+        at = source_line.rfind("\\", 0, column)
+        return problem("syntax.unknown-escape.digits", (path, line, at + 1 if at >= 0 else column),
+                       char=source_line[at + 1: at + 2] or "?")
     for words, message_id in RULES:
         if words in what:
             return problem(message_id, (path, line, column))
     return problem("syntax", (path, line, column), parser_says=what)
+
+
+def _unclosed_quote_before(path: str, lines: list[str], line: int) -> Problem | None:
+    """An unclosed quote on a line before the error: the parser ran on to the next quote, far from the slip.
+
+    A quoted value may go on over lines, so a line that does not close its quote is the slip only when closing it
+    there lets the parser read past the error: each of the nearest few such lines is tried.
+    """
+    tried = 0
+    for number in range(line - 1, max(line - 200, 0), -1):
+        column = quote_opened(lines[number - 1])
+        if column is None:
+            continue
+        fixed = lines[:number - 1] + [lines[number - 1].rstrip("\r") + lines[number - 1][column - 1]] + lines[number:]
+        if _error_line("\n".join(fixed)) > line:
+            return problem("syntax.unclosed-quote", (path, number, column))
+        tried += 1
+        if tried == 3:
+            break
+    return None
+
+
+def _error_line(text: str) -> float:
+    """The line of the first syntax error in `text`, or infinity when it parses."""
+    try:
+        for _ in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            pass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return mark.line + 1 if mark else 0
+    except yaml.YAMLError:
+        return 0
+    return float("inf")
 
 
 def _is_tab_indent(what: str, source_line: str, column: int) -> bool:

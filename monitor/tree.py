@@ -13,12 +13,15 @@ import yaml
 
 from .chars import describe, first_refused, has_refused, visible
 from .problems import Findings, problem
+from .suggest import shorten
 
 MAX_DEPTH = 64  # a register is 5 levels deep; deeper nesting is refused before Python's recursion limit
 _CORE = "tag:yaml.org,2002:"
 _QUOTED = ("'", '"')
 _NULL_WORDS = ("", "~", "null", "Null", "NULL")
 Pos = tuple[int, int]  # 1-based (line, column)
+# keys whose plain value is prose: a ` #` after it is almost surely part of the text, not a comment
+PROSE_KEYS = frozenset(("title", "addressee", "person", "demand", "text", "private_notes", "note"))
 
 
 class YMap(dict):
@@ -64,8 +67,9 @@ class Builder:
     demands: about 250 MB) and reports an alias where it is used and an anchor where it is declared.
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str = "") -> None:
         self.path = path
+        self.text = text if "#" in text else ""  # only needed to find a comment after a value
         self.found = Findings()
         self.depth = 0
         self.last_line = 1  # the line on which the last flow (plain or quoted) scalar ends
@@ -117,6 +121,21 @@ class Builder:
             self._add("control-character.escaped", _pos(event.start_mark), what=describe(char), escape=visible(char))
             return None
         return None if event.implicit[0] and value in _NULL_WORDS else value
+
+    def comment_after(self, key: str, value: str, end: Any) -> None:
+        """Warn when ` #` follows a plain prose value on its line: YAML left the text after it out of the value.
+
+        Only one space apart, as in `note: See report #3`: a comment set apart by more (`addressee: X   # why`)
+        is meant as one, and the shipped file has such comments.
+        """
+        if not self.text.startswith(" #", end.index):  # both parsers count the index in characters of the text
+            return
+        stop = self.text.find("\n", end.index)
+        rest = self.text[end.index: stop if stop >= 0 else None]
+        column = end.column + 1
+        whole = (value if len(value) <= 30 else "…" + value[-29:]) + " " + shorten(rest.strip(), 30)
+        quoted = "'" + whole.replace("'", "''") + "'" if '"' in whole else '"' + whole.replace("\\", "\\\\") + '"'
+        self._add("cut-by-comment", (end.line + 1, column + 1), key=key, quoted=quoted)
 
     def node(self, event: Any, it: Iterator[Any]) -> Node:
         kind = event.__class__
@@ -197,6 +216,8 @@ class Builder:
                     and value_event.tag is None and not has_refused(value_event.value):  # the common case, inline
                 value = value_event.value
                 mapping[key] = None if value_event.implicit[0] and value in _NULL_WORDS else value
+                if self.text and key in PROSE_KEYS and value:
+                    self.comment_after(key, value, value_event.end_mark)
             else:
                 mapping[key] = self.scalar(value_event) if value_event.__class__ is _ScalarEvent \
                     else self.node(value_event, it)
