@@ -1,10 +1,11 @@
 """What a report shows: the register as it stood at the end of one day, what changed since another, and which
 version of the data it was made from.
 
-`as_of` cuts the register (entries after the day left out, resolutions adopted after it absent); `changes_since`
-lists each demand whose status moved between two days; `cite` names the data's version (its git commit, or its
-SHA-256 where there is no git) so that a printed report can be cited and made again. Pure functions over the
-model, except `cite`, which asks git.
+`register_as_of` cuts the register (entries after the day left out, resolutions adopted after it absent);
+`public` leaves out what is for the team only; `changes_since` lists each demand whose status moved between two
+days (then those with news but no move); `cite` names the data's version (its git commit, or its SHA-256 where
+there is no git) so that a printed report can be cited and made again. Pure functions over the model, except
+`cite`, which asks git.
 """
 from __future__ import annotations
 
