@@ -46,25 +46,16 @@ def expect(tree: YMap, intent: Intent | Changes) -> Expected:
     """The fingerprints of `tree` with `intent` applied (the tree itself is not changed)."""
     if isinstance(intent, Changes):
         return expect_changes(tree, intent)
-    parts: dict[str, Any] = {}
-    lines: dict[str, list[int]] = {}
-    labels: dict[str, list] = {}
-    for key, value in tree.items():
-        if isinstance(value, YList):
-            parts[key] = [fingerprint(item) for item in value]
-            lines[key] = [at[0] for at in value.item_pos]
-            labels[key] = [item.get("id") if isinstance(item, YMap) else None for item in value]
-        else:
-            parts[key] = fingerprint(value)
+    expected = expect_nothing(tree)
     top = intent.where[0]
     if len(intent.where) == 1:
-        parts[top].append(fingerprint(intent.item))
+        expected.parts[top].append(fingerprint(intent.item))
     else:
         _, index, list_key = intent.where
         changed = dict(tree[top][index])
         changed[list_key] = list(changed[list_key]) + [intent.item]
-        parts[top][index] = fingerprint(changed)
-    return Expected(tuple(tree), parts, lines, labels)
+        expected.parts[top][index] = fingerprint(changed)
+    return expected
 
 
 @dataclass(frozen=True)
