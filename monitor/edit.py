@@ -20,7 +20,7 @@ from .chars import describe, first_refused, visible
 from .errors import FileLocked, MonitorError
 from .fields import DEMAND
 from .load import Pos, YList, YMap, parse_text
-from .problems import DataError, Problem, problem
+from .problems import DataError, Problem, about_command, problem
 from .proof import Changes, Intent, compare, expect
 from .splice import insert_item
 from .store import FileState
@@ -97,7 +97,7 @@ def add_demand(path: str | os.PathLike, fields: dict, *, today: dt.date | None =
         adopted = _adoption_date(tree, fields.get("resolution", ""))
         item = {f.name: fields[f.name] for f in DEMAND if f.kind in ("id", "text", "url") and fields.get(f.name)}
         item["repeats"] = list(fields.get("repeats") or [])
-        _check_options(shown, demands.pos, item)
+        _check_options("monitor add", demands.pos, item)
         first = {"date": adopted or (today or dt.date.today()).isoformat(), "status": "pending",
                  "note": "Demanded by the resolution."}
         text = insert_item(source.text, demands, item, None, history=first, newline=source.newline)
@@ -163,7 +163,9 @@ def _edit_locked(path: str, shown: str, splice: Splice, today: dt.date | None, s
         old_problems = validate_file(path, today=today, shown_as=shown)[1]
         if any(p.is_error for p in old_problems):
             raise DataError(old_problems)
-        raise DataError([p for p in problems if p.is_error])
+        # The file was valid, so every error comes from what the options would have written: say so, not a line
+        # number of text the user never saw.
+        raise DataError([about_command(p, _command_of(intent)) for p in problems if p.is_error])
     del new_register
     if warnings is not None and isinstance(intent, Intent):  # update and add; import's changes give none
         warnings.extend(_warnings_in_new_item(new_loaded.tree, intent, problems))
@@ -205,14 +207,22 @@ def _check_writable(path: str, shown: str) -> None:
         raise DataError([problem("read-only", (shown, 1, 1), mode=stat.filemode(info.st_mode))])
 
 
-def _check_options(shown: str, at: Pos, values: dict) -> None:
-    """Refuse option values holding a control character or bytes that are not UTF-8 (the one rule for text)."""
+def _command_of(intent: Intent | Changes) -> str:
+    """The command an intent comes from, as messages about its options name it."""
+    if isinstance(intent, Changes):
+        return "monitor import"
+    return "monitor add" if len(intent.where) == 1 else "monitor update"
+
+
+def _check_options(command: str, at: Pos, values: dict) -> None:
+    """Refuse option values holding a control character or bytes that are not UTF-8 (the one rule for text),
+    reported against `command` (e.g. "monitor add"): the values are options, not yet a place in the file."""
     problems = []
     for key, value in values.items():
         for text in value if isinstance(value, list) else [value]:
             found = first_refused(text) if isinstance(text, str) else None
             if found:
-                problems.append(problem("control-character.option", (shown, *at), option=key.replace("_", "-"),
+                problems.append(problem("control-character.option", (command, 0, 0), option=key.replace("_", "-"),
                                         what=describe(found[1]), text=visible(text[:60])))
     if problems:
         raise DataError(problems)
@@ -223,9 +233,10 @@ def _check_arguments(shown: str, history: YList, entry: dict, sources: list[str]
     from .fields import is_web_address, parse_date
     from .model import STATUS_NAMES
 
-    _check_options(shown, history.pos, {"status": entry["status"], "note": entry["note"], "source": sources})
+    _check_options("monitor update", history.pos, {"status": entry["status"], "note": entry["note"],
+                                                   "source": sources})
     problems = []
-    where = (shown, *history.pos)
+    where = ("monitor update", 0, 0)  # about the options, not a place in the file
     if entry["status"] not in STATUS_NAMES:
         problems.append(problem("unknown-status.option", where, word=entry["status"],
                                 near=nearest_status(entry["status"])))
@@ -269,18 +280,17 @@ def _warnings_in_new_item(tree: Any, intent: Intent, problems: list[Problem]) ->
     return [p for p in problems if not p.is_error and first <= p.line < after]
 
 
-def _find_demand(tree: YMap, demand_id: str, shown: str) -> tuple[int, YMap]:
+def _find_demand(tree: YMap, demand_id: str, shown: str, command: str = "monitor update") -> tuple[int, YMap]:
     """The demand with this id and its index in `demands`; DataError naming the nearest ids otherwise."""
     demands = tree.get("demands") or []
     for index, demand in enumerate(demands):
         if isinstance(demand, YMap) and demand.get("id") == demand_id:
             return index, demand
-    at = tree.key_pos.get("demands", (1, 1))
     near = [d["id"] for d in demands if isinstance(d, YMap) and isinstance(d.get("id"), str)]
     close = difflib.get_close_matches(demand_id, near, n=3, cutoff=0.5)
     if close:
-        raise DataError([problem("unknown-demand.update", (shown, *at), id=demand_id, nearest=close)])
-    raise DataError([problem("unknown-demand.update-none-near", (shown, *at), id=demand_id)])
+        raise DataError([problem("unknown-demand.update", (command, 0, 0), id=demand_id, nearest=close)])
+    raise DataError([problem("unknown-demand.update-none-near", (command, 0, 0), id=demand_id)])
 
 
 def _adoption_date(tree: YMap, resolution_id: str) -> str | None:

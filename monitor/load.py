@@ -79,7 +79,7 @@ def read_data(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> tu
             raise FileProblem("file-too-large.unknown-size", limit=exc.limit) from None
         raise FileProblem("file-too-large", size=exc.size, limit=exc.limit) from None
     except OSError as exc:
-        raise FileProblem("file-missing", reason=exc.strerror) from None
+        raise FileProblem("file-missing", reason=exc.strerror, place=os.path.abspath(path)) from None
 
 
 def parse_bytes(data: bytes, path: str = "demands.yaml", *, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:

@@ -115,7 +115,8 @@ def _say(message_id: str, text: str, hint: str | None = None, /, **example: obje
 _STATUSES = ", ".join(STATUS_NAMES)
 
 # -- reading the file (load.py, edit.py) -----------------------------------------------------------------------------
-_say("file-missing", "cannot read the file ({reason})", reason="No such file or directory")
+_say("file-missing", "cannot read the file {place} ({reason})", "run monitor in the folder that holds the data "
+     "file, or give its path with --file", place="/home/ngo/register/demands.yaml", reason="No such file or directory")
 _say("file-missing.not-staged", "{name} is not in the commit being prepared (it was deleted or moved with git)",
      "put it back with: git restore --staged --worktree {name}", name="demands.yaml")
 _say("not-a-file", "this is {kind}, not a file", kind="a folder")

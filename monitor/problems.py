@@ -35,10 +35,12 @@ class Problem:
 
 
 def format_problem(problem: Problem) -> str:
-    """`PATH:LINE:COLUMN: severity: message — hint`, the form editors and CI logs understand."""
+    """`PATH:LINE:COLUMN: severity: message — hint`, the form editors and CI logs understand. A problem about the
+    command line rather than a place in the file has line 0 and the command as its path: `monitor add: error: ...`."""
     from .chars import visible
 
-    text = f"{problem.path}:{problem.line}:{problem.column}: {problem.severity}: {problem.message}"
+    place = problem.path if problem.line == 0 else f"{problem.path}:{problem.line}:{problem.column}"
+    text = f"{place}: {problem.severity}: {problem.message}"
     if problem.hint:
         text += f" — {problem.hint}"
     return visible(text)  # a value quoted in a message may hold what a terminal would act on
@@ -133,6 +135,14 @@ class Findings:
         result = sort_problems([item[3] for item in sorted(self._heap, reverse=True)])
         result.total, result.errors = self.total, self.errors
         return result
+
+
+def about_command(problem: Problem, command: str) -> Problem:
+    """The same problem, reported against the command's options (`monitor update: ...`) instead of a position in
+    the file: what the options would have written is not in the file the user can open."""
+    import dataclasses
+
+    return dataclasses.replace(problem, path=command, line=0, column=0)
 
 
 class DataError(MonitorError):

@@ -62,14 +62,14 @@ def _values_splice(changes: dict[str, dict[str, str | None]]) -> Splice:
     from .splice import key_lines, replace_spans, scalar_spans, value_text
 
     def splice(source: Source, tree: YMap, shown: str) -> tuple[str, Changes]:
-        found = {demand_id: _find_demand(tree, demand_id, shown) for demand_id in changes}
+        found = {demand_id: _find_demand(tree, demand_id, shown, "monitor import") for demand_id in changes}
         wanted = {demand.value_pos[key] for demand_id, (_, demand) in found.items() for key in changes[demand_id]
                   if key in demand}
         spans = scalar_spans(source.text, wanted)
         edits, replaced = [], {}
         for demand_id, values in changes.items():
             index, demand = found[demand_id]
-            _check_options(shown, demand.pos, {k: v for k, v in values.items() if v is not None})
+            _check_options("monitor import", demand.pos, {k: v for k, v in values.items() if v is not None})
             flow = source.text[_offset(source.text, demand.pos)] == "{"
             item = dict(demand)
             for key, value in values.items():
@@ -113,7 +113,8 @@ def _drafts_splice(resolution: dict, demands: list[dict], notes: list[list[str]]
             lists[key] = seq
         _check_new_ids(shown, tree, resolution, demands)
         for item in [resolution, *demands]:
-            _check_options(shown, lists["demands"].pos, {k: v for k, v in item.items() if isinstance(v, str)})
+            texts = {k: v for k, v in item.items() if isinstance(v, str)}
+            _check_options("monitor import", lists["demands"].pos, texts)
         text = source.text
         work = [(lists["resolutions"], [resolution], notes[:1]), (lists["demands"], demands, notes[1:])]
         for seq, items, comments in sorted(work, key=lambda w: w[0].pos, reverse=True):  # the later list first

@@ -158,3 +158,24 @@ def test_a_bad_resolution_id_is_reported_once(tmp_path, capsys):
     out = capsys.readouterr().out
     assert [line.split(": ")[1] for line in out.splitlines()] == ["error"]
     assert "'../evil' is not a lower-case slug" in out
+
+
+def test_mistakes_in_options_are_named_by_the_command_not_a_file_position(small_file, capsys):
+    """What the options would have written is not in the file: no line number of text the user never saw."""
+    code, _, err = run(["--file", str(small_file), "--today", "2026-11-24", "update", "roe-release-2021",
+                        "--status", "released", "--note", "x", "--source", "https://example.org/x"], capsys)
+    assert code == 1 and err.startswith("monitor update: error: ") and "did you mean 'met'?" in err
+    code, _, err = run(["--file", str(small_file), "--today", "2026-11-24", "update", "roe-release-2012",
+                        "--status", "met", "--note", "x", "--source", "https://example.org/x"], capsys)
+    assert code == 1 and err.startswith("monitor update: error: ") and "roe-release-2021" in err
+    code, _, err = run(["--file", str(small_file), "--today", "2026-11-24", "add", "Internet_Access",
+                        "--resolution", "2021", "--paragraph", "7", "--addressee", "Examplestan authorities",
+                        "--topic", "assemblies", "--demand", "Internet access", "--text", "calls for access"], capsys)
+    lines = small_file.read_text(encoding="utf-8").count("\n")
+    assert code == 1 and err.startswith("monitor add: error: ") and f":{lines + 1}:" not in err, err
+
+
+def test_a_missing_file_names_the_whole_path_searched(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["validate"], capsys)
+    assert code == 1 and f"cannot read the file {tmp_path / 'demands.yaml'} (" in out
