@@ -175,7 +175,7 @@ def test_mistakes_in_options_are_named_by_the_command_not_a_file_position(small_
     assert code == 1 and err.startswith("monitor add: error: ") and f":{lines + 1}:" not in err, err
 
 
-def test_a_missing_file_names_the_whole_path_searched(tmp_path, capsys, monkeypatch):
+def test_a_missing_file_names_the_whole_path_searched(tmp_path, capsys, monkeypatch, no_monitor_env):
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(["validate"], capsys)
     assert code == 1 and f"cannot read the file {tmp_path / 'demands.yaml'} (" in out
