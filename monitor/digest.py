@@ -183,7 +183,8 @@ def summary_of(digest: Digest, written: list[Path]) -> str:
 
     since_words = (f"since the last digest of {long_date(digest.last_digest)}" if digest.last_digest
                    else f"with entries dated from {long_date(digest.period_start)} on")
-    stale = (f"; {digest.stale_total} open demand(s) have not moved for {digest.stale_days} days or more"
+    stale = (f"; {digest.stale_total} open {'demand has' if digest.stale_total == 1 else 'demands have'} not "
+             f"moved for {digest.stale_days} days or more"
              if digest.stale_total else "")
     return (f"Digest of {long_date(digest.today)} {since_words}: {digest.headline}{stale}. "
             f"Saved as {written[0]} and {written[1].name}.")

@@ -45,7 +45,7 @@ RESOLUTION = (
     Field("url", False, "url", "Where the adopted text can be read."),
 )
 DEMAND = (
-    Field("id", True, "id", "A stable, unique, lower-case slug, e.g. kozlov-release-2013."),
+    Field("id", True, "id", "A stable, unique id of lower-case letters, digits and '-', e.g. kozlov-release-2013."),
     Field("resolution", True, "text", "The id of the resolution that makes the demand."),
     Field("paragraph", True, "text", "As numbered in the adopted text; \"unknown\" until checked there."),
     Field("addressee", True, "text", "Who must act."),

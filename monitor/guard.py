@@ -88,7 +88,7 @@ def check_history_kept(path: str | os.PathLike, rev: str = "HEAD", *, staged: bo
     for old_demand in _items(old.get("demands")):
         did = old_demand.get("id")
         if did not in new_demands:
-            problems.append(problem("demand-removed", (shown, *anchor), id=did, line=old_demand.pos[0], rev=rev,
+            problems.append(problem("demand-removed", (shown, *anchor), id=did, line=old_demand.pos[0], rev=_said(rev),
                                     committed=f"{old_rev}:{old_path}"))
             continue
         problems.extend(_compare_histories(shown, rev, did, old_demand, new_demands[did]))
@@ -209,7 +209,8 @@ def _compare_histories(shown: str, rev: str, did: str | None, old: YMap, new: YM
         changed = [f for f in _ENTRY_FIELDS if _norm(old_entry.get(f)) != _norm(new_entry.get(f))]
         if changed:
             at = new_entry.pos
-            problems.append(problem("history-rewritten", (shown, *at), entry=summary, id=did, fields=changed, rev=rev))
+            problems.append(problem("history-rewritten", (shown, *at), entry=summary, id=did, fields=changed,
+                                    rev=_said(rev)))
     return problems
 
 
@@ -223,3 +224,8 @@ def _norm(value: object) -> object:
     if isinstance(value, str):
         return " ".join(value.split())
     return value
+
+
+def _said(rev: str) -> str:
+    """A git revision as a message says it: HEAD is "the last commit (HEAD)"; other names are the user's own."""
+    return "the last commit (HEAD)" if rev == "HEAD" else rev

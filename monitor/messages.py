@@ -63,7 +63,8 @@ CODES: dict[str, Code] = {
     "missing-key": Code(ERROR, "a required key is missing", "add the key with its value"),
     "unknown-key": Code(ERROR, "a key that the file format does not know", "check its spelling, or remove it"),
     "empty-value": Code(ERROR, "a required value is empty", "write the value after the colon"),
-    "bad-id": Code(ERROR, "an id that is not a lower-case slug", "use a-z, 0-9 and '-', e.g. kozlov-release-2013"),
+    "bad-id": Code(ERROR, "an id that is not made of lower-case letters, digits and '-'",
+                   "use a-z, 0-9 and '-', e.g. kozlov-release-2013"),
     "duplicate-id": Code(ERROR, "two items have the same id", "give one of them another id"),
     "unknown-resolution": Code(ERROR, "a demand names a resolution that is not in `resolutions:`",
                                "use one of the resolution ids"),
@@ -185,7 +186,8 @@ _say("empty-value", "'{key}' is empty", "write the {key} after the colon", key="
 _say("empty-value.resolutions", "'resolutions' is empty", "list at least one resolution under it")
 
 # -- the values (validate.py) ----------------------------------------------------------------------------------------
-_say("bad-id", "the {what} id '{value}' is not a lower-case slug", "use a-z, 0-9 and '-', e.g. {example}",
+_say("bad-id", "the {what} id '{value}' is not made of lower-case letters, digits and '-' only",
+     "use a-z, 0-9 and '-', e.g. {example}",
      what="demand", value="Inquiry 2021", example="inquiry-2021")
 _say("bad-id.too-long", "the {what} id is {length} characters long", "use at most {limit} characters, e.g. {example}",
      what="demand", length=95, limit=80, example="kozlov-release-2013-and-the-others-name")

@@ -70,7 +70,7 @@ def test_write_sets_paragraph_and_adopted_words_of_confident_matches_only(tmp_pa
     code, out, err = run(capsys, "--file", str(path), "import", str(EXAMPLESTAN), "--resolution", "2019", "--write")
     assert (code, err) == (0, "")
     assert "  doe-release-2019  ¶4     1.00\n" in out and "  ¶2     Examplestan authorities: Calls on" in out
-    assert out.endswith(f"wrote the paragraph and adopted words of 2 demand(s) to {path}: inquiry-2019, "
+    assert out.endswith(f"wrote the paragraph and adopted words of 2 demands to {path}: inquiry-2019, "
                         "doe-release-2019\n")
     register = monitor.load_register(path, today=TODAY)
     doe = register.demand("doe-release-2019")

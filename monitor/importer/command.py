@@ -150,5 +150,6 @@ def import_write(data_path: str | os.PathLike, changes: dict, *, today: dt.date)
     if not changes:
         return "--write: nothing to write (no confident match changes a demand)"
     return set_demand_values(data_path, changes, today=today,
-                             summary=f"wrote the paragraph and adopted words of {len(changes)} demand(s) to "
+                             summary=f"wrote the paragraph and adopted words of {len(changes)} "
+                                     f"{'demand' if len(changes) == 1 else 'demands'} to "
                                      f"{data_path}: {', '.join(changes)}")
