@@ -186,3 +186,14 @@ def test_the_plain_hook_says_how_to_install_monitor_when_it_cannot_find_it(tmp_p
     assert commits(repo) == 1
     env["MONITOR_PYTHON"] = sys.executable  # told which Python has it: the check runs
     assert commit_with_plain_hook(repo, env).returncode == 0
+
+
+def test_the_readme_shows_a_complete_pre_commit_config_for_this_hook() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "monitor-validate" in b]
+    (repo,) = yaml.safe_load(block)["repos"]
+    assert set(repo) == {"repo", "rev", "hooks"} and repo["hooks"] == [{"id": "monitor-validate"}]
+    (shipped,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert shipped["id"] == "monitor-validate"
+    commented = yaml.safe_load(block.replace("# files:", "files:").replace("# args:", "args:"))
+    assert commented["repos"][0]["hooks"][0]["args"] == ["--file", "data/register.yaml"]
