@@ -197,3 +197,16 @@ def test_the_readme_shows_a_complete_pre_commit_config_for_this_hook() -> None:
     assert shipped["id"] == "monitor-validate"
     commented = yaml.safe_load(block.replace("# files:", "files:").replace("# args:", "args:"))
     assert commented["repos"][0]["hooks"][0]["args"] == ["--file", "data/register.yaml"]
+
+
+def test_the_plain_hook_checks_a_register_named_otherwise_when_told(tmp_path: Path) -> None:
+    repo = data_repository(tmp_path)
+    git(repo, "mv", "data/demands.yaml", "data/register.yaml")
+    git(repo, "commit", "-qm", "rename", "--no-verify")
+    stage_rewrite(repo, "data/register.yaml")
+    env = environment({})
+    assert commit_with_plain_hook(repo, env).returncode == 0  # not a demands.yaml: not looked at
+    git(repo, "reset", "-q", "--soft", "HEAD~1")
+    refused = commit_with_plain_hook(repo, {**env, "MONITOR_HOOK_FILES": "data/register.yaml"})
+    assert refused.returncode == 1
+    assert SAID.replace("demands", "register") in refused.stderr
