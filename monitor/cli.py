@@ -130,6 +130,9 @@ def build_parser(with_demand_fields: bool = True) -> argparse.ArgumentParser:
     sub.add_argument("--staged", action="store_true",
                      help="check the version staged for commit (git add) instead of the file, and guard it against "
                           "HEAD unless --against names another revision (the pre-commit hook uses this)")
+    sub.add_argument("files", metavar="FILE", nargs="*",
+                     help="data files to check, each by its own path, as well as --file when it is given "
+                          "(the pre-commit framework passes the staged demands.yaml files this way)")
     command("schema", cmd_schema, "print the JSON Schema of the data file, for editors")
     sub = command("report", cmd_report, "write the HTML and Excel progress reports")
     sub.add_argument("--out", metavar="DIR", default="reports", help="the output folder (default: reports)")

@@ -27,18 +27,27 @@ def data_path(args: argparse.Namespace) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Each file named (FILE... and --file, or the default data file) is checked by its own path; the worst exit."""
+    named = [*getattr(args, "files", []), *([args.file] if args.file else [])]
+    seen: dict[str, str] = {}
+    for path in named:  # the first spelling of each file, in order
+        seen.setdefault(os.path.normpath(path), path)
+    paths = list(seen.values()) or [data_path(args)]
+    return max(_validate_one(path, args) for path in paths)
+
+
+def _validate_one(path: str, args: argparse.Namespace) -> int:
     from .commands import as_of, validate
 
     against = args.against or ("HEAD" if args.staged else None)
-    checked = validate(data_path(args), today=as_of(data_path(args), args.today), against=against, staged=args.staged)
+    checked = validate(path, today=as_of(path, args.today), against=against, staged=args.staged)
     print_problems(checked.problems, sys.stdout)
     if checked.unchecked:
         print(f"monitor: {checked.unchecked}", file=sys.stderr)
         return 1
     if checked.errors:
         staged = " (the version staged for commit)" if args.staged else ""
-        print(f"{data_path(args)}{staged}: {_n(checked.errors, 'error')}, {_n(checked.warnings, 'warning')}",
-              file=sys.stderr)
+        print(f"{path}{staged}: {_n(checked.errors, 'error')}, {_n(checked.warnings, 'warning')}", file=sys.stderr)
         return 1
     return 0
 

@@ -329,7 +329,8 @@ def test_the_hook_refuses_deleting_the_register(repo):
 
 
 def test_the_pre_commit_framework_entry_checks_the_staged_version(repo):
-    """The `entry` of .pre-commit-hooks.yaml, run as the framework runs it: in the repository, no file names."""
+    """The `entry` of .pre-commit-hooks.yaml, run as the framework runs it: in the repository, with the names of the
+    staged files that match `files:` after it."""
     import os
     import shlex
     import sys
@@ -339,10 +340,10 @@ def test_the_pre_commit_framework_entry_checks_the_staged_version(repo):
     from .conftest import ROOT
 
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["pass_filenames"] is False
+    assert hook["pass_filenames"] is True
     entry = shlex.split(hook["entry"])
     assert entry[0] == "monitor"
-    command = [sys.executable, "-m", "monitor", *entry[1:]]
+    command = [sys.executable, "-m", "monitor", *entry[1:], "demands.yaml"]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     stage_rewrite_keep_working_file_good(repo)
     refused = subprocess.run(command, cwd=repo, capture_output=True, text=True, env=env)
