@@ -202,6 +202,8 @@ _say("unquoted-value.true-false", "{key}: {value} without quotes is true or fals
      "programs, not text", "write {key}: \"{value}\"", key="note", value="false")
 _say("unquoted-value.yes-no", "{key}: {value} without quotes is true or false to many YAML programs, not text",
      "write {key}: \"{value}\"", key="note", value="no")
+_say("unquoted-value.item", "{value} without quotes, in '{key}', is a number or true/false to editors and other "
+     "YAML programs, not text", "write - \"{value}\"", key="topics", value="2013")
 _say("bad-url", "'{value}' is not a web address", value="javascript:alert(1)")
 _say("bad-url.not-text", "this item is not a web address")
 _say("unknown-topic", "the topic '{topic}' is not in the topics list", "{near}write one of: {topics}",

@@ -77,6 +77,14 @@ class ShapeChecker:
         else:
             self.add(at, "unquoted-value.yes-no", key=key, value=value)
 
+    def unquoted_item(self, items: YList, index: int, key: str) -> None:
+        """Warn about an item of `key` that other YAML programs read as a number or true/false, not text.
+
+        good:  `- "2012"`      warned:  `- 2012`
+        """
+        if index in items.typed:
+            self.add(items.item_pos[index], "unquoted-value.item", key=key, value=items[index])
+
     def single(self, mapping: YMap, key: str, required: bool = True) -> str | None:
         """A single value as written (for dates and flags, whose words are not text)."""
         if key not in mapping:

@@ -61,7 +61,7 @@ class YMap(dict):
 class YList(list):
     """A list from the file, with the position of each item."""
 
-    __slots__ = ("pos", "end", "last_line", "item_pos")
+    __slots__ = ("pos", "end", "last_line", "item_pos", "typed")
 
     def __init__(self, pos: Pos, end: Pos) -> None:
         super().__init__()
@@ -69,6 +69,7 @@ class YList(list):
         self.end = end
         self.last_line = pos[0]
         self.item_pos: list[Pos] = []
+        self.typed: dict[int, str] = {}  # index -> typed_kind of an unquoted item that is not text
 
 
 Node = YMap | YList | str | None  # what a value in the file becomes
@@ -195,6 +196,8 @@ class Builder:
                     and not has_refused(event.value):  # the common case, inline (profiled: a third of loading)
                 value = event.value
                 append(None if event.implicit[0] and value in _NULL_WORDS else value)
+                if value and value[0] in _TYPED_START and typed_kind(value):
+                    seq.typed[len(seq) - 1] = typed_kind(value)
             else:
                 append(self.scalar(event) if kind is _ScalarEvent else self.node(event, it))
         return seq

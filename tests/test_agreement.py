@@ -36,7 +36,8 @@ AGREED: dict[str, str] = {
     "resolutions-empty-key": "empty-value", "demands-missing": "missing-key", "sources-not-a-list": "not-a-list",
     "addressee-list": "not-text", "file-is-a-list": "not-a-mapping",
     "paragraph-number": "unquoted-value", "paragraph-decimal": "unquoted-value", "resolution-number": "unquoted-value",
-    "note-false": "unquoted-value", "title-true": "unquoted-value",
+    "note-false": "unquoted-value", "title-true": "unquoted-value", "topic-number": "unquoted-value",
+    "repeats-number": "unquoted-value",
 }
 # The documented differences (README, "monitor validate"): (validate's first code, what the schema does, why).
 DIFFERENCES: dict[str, tuple[str, str, str]] = {
