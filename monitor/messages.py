@@ -102,6 +102,8 @@ CODES: dict[str, Code] = {
                             "nothing was written: the entry is in the file already"),
     "same-day-entry": Code(WARNING, "`monitor update` added an entry with the date and status of one already there",
                            "check the two entries; if they record the same event, delete the new one"),
+    "unquoted-value": Code(WARNING, "a value without quotes that editors or other YAML programs read as a number, "
+                           "true/false or yes/no, not as text", "put the value in quotes, e.g. resolution: \"2013\""),
     "missing-source": Code(WARNING, "a status change cites no source", "add a `sources:` list with an http(s) address"),
 }
 
@@ -196,6 +198,15 @@ _say("duplicate-id", "the {what} id '{value}' is already used on line {first}",
 _say("not-a-flag", "{key}: {value} is neither true nor false", key="private", value="yes")
 _say("bad-date", "{value} is not a date", "write YYYY-MM-DD, for example {example}",
      value="2019-13-02", example="2019-02-13")
+_say("bad-date.form", "{value} is not written YYYY-MM-DD", "write {example}", value="2013-4-18", example="2013-04-18")
+_say("unquoted-value.number", "{key}: {value} without quotes is a number to editors and other YAML programs, "
+     "not text", "write {key}: \"{value}\"", key="resolution", value="2013")
+_say("unquoted-value.true-false", "{key}: {value} without quotes is true or false to editors and other YAML "
+     "programs, not text", "write {key}: \"{value}\"", key="note", value="false")
+_say("unquoted-value.yes-no", "{key}: {value} without quotes is true or false to many YAML programs, not text",
+     "write {key}: \"{value}\"", key="note", value="no")
+_say("unquoted-value.item", "{value} without quotes, in '{key}', is a number or true/false to editors and other "
+     "YAML programs, not text", "write - \"{value}\"", key="topics", value="2013")
 _say("bad-url", "'{value}' is not a web address", value="javascript:alert(1)")
 _say("bad-url.not-text", "this item is not a web address")
 _say("unknown-topic", "the topic '{topic}' is not in the topics list", "{near}write one of: {topics}",

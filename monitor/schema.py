@@ -1,7 +1,8 @@
 """The JSON Schema of demands.yaml, so that editors with a YAML language server complete and check as you type.
 
-Generated from the field table in fields.py, which the validator reads too. The schema is a help for editors:
-`monitor validate` remains the judge (it also checks dates, order and links).
+Generated from the field table in fields.py, which the validator reads too. The schema and `monitor validate`
+accept and refuse the same files for all a schema can express (tests/test_agreement.py lists the differences);
+`validate` remains the judge: it also checks calendar dates, order, links and the topics list.
 """
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ _KINDS: dict[str, dict] = {
 
 def _property(field: Field) -> dict:
     prop = dict(_KINDS[field.kind])
+    if not field.required and field.kind != "flag":  # `person:` left empty means none, as in validate
+        prop["type"] = [prop["type"], "null"]
     if field.description:
         prop["description"] = field.description
     return prop

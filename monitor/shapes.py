@@ -6,12 +6,15 @@ check returns the value when it can be used, or None after reporting why it cann
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 from .fields import MAX_ID_LENGTH, is_id, is_web_address, parse_date
 from .problems import Findings, problem
 from .suggest import example_date, example_id, nearest, shorten
 from .tree import Pos, YList, YMap
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")  # the form the JSON Schema asks for
 
 
 class ShapeChecker:
@@ -53,10 +56,37 @@ class ShapeChecker:
                 self.add(mapping.pos, "missing-key", what=what, key=key)
 
     def text(self, mapping: YMap, key: str, required: bool = True) -> str | None:
-        """A single value; empty or a list/block where text belongs is a problem.
+        """A single value; empty or a list/block where text belongs is a problem; a number, true/false or yes/no
+        without quotes is a warning: editors and other YAML programs read it as something else than text.
 
-        good:  `addressee: Kazakh authorities`     bad:  `addressee:` (empty) or `addressee: [a, b]`
+        good:  `addressee: Kazakh authorities`, `paragraph: "7"`     bad:  `addressee:` (empty), `addressee: [a, b]`
+        warned:  `resolution: 2013`, `note: no`
         """
+        value = self.single(mapping, key, required)
+        kind = mapping.typed.get(key) if value is not None else None
+        if kind:
+            self.unquoted(mapping.value_pos[key], kind, key, value or "")
+        return value
+
+    def unquoted(self, at: Pos, kind: str, key: str, value: str) -> None:
+        """Warn about a value that other YAML programs read as a number or true/false (tree.typed_kind)."""
+        if kind == "number":
+            self.add(at, "unquoted-value.number", key=key, value=value)
+        elif kind == "true-false":
+            self.add(at, "unquoted-value.true-false", key=key, value=value)
+        else:
+            self.add(at, "unquoted-value.yes-no", key=key, value=value)
+
+    def unquoted_item(self, items: YList, index: int, key: str) -> None:
+        """Warn about an item of `key` that other YAML programs read as a number or true/false, not text.
+
+        good:  `- "2012"`      warned:  `- 2012`
+        """
+        if index in items.typed:
+            self.add(items.item_pos[index], "unquoted-value.item", key=key, value=items[index])
+
+    def single(self, mapping: YMap, key: str, required: bool = True) -> str | None:
+        """A single value as written (for dates and flags, whose words are not text)."""
         if key not in mapping:
             return None
         value = mapping[key]
@@ -120,12 +150,15 @@ class ShapeChecker:
 
         good:  `date: 2022-01-13`      bad:  `date: 2022-13-01`, `date: 13/01/2022`
         """
-        value = self.text(item, key, required)
+        value = self.single(item, key, required)
         if value is None:
             return None
         day = parse_date(value)
         if day is None:
             self.add(item.value_pos[key], "bad-date", value=value.strip(), example=example_date(value))
+            return None
+        if not _ISO_DATE.match(value.strip()):  # 2013-4-18: a real day, but editors and sorting need 2013-04-18
+            self.add(item.value_pos[key], "bad-date.form", value=value.strip(), example=day.isoformat())
             return None
         return day
 
@@ -136,7 +169,7 @@ class ShapeChecker:
         """
         if key not in item:
             return False
-        value = self.text(item, key)
+        value = self.single(item, key)
         if value is None:
             return None
         if value.strip() in ("true", "false"):

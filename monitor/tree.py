@@ -6,6 +6,7 @@ stays text (`2022-13-01` included), so that `validate` can parse dates and repor
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -22,12 +23,30 @@ _NULL_WORDS = ("", "~", "null", "Null", "NULL")
 Pos = tuple[int, int]  # 1-based (line, column)
 # keys whose plain value is prose: a ` #` after it is almost surely part of the text, not a comment
 PROSE_KEYS = frozenset(("title", "addressee", "person", "demand", "text", "private_notes", "note"))
+# plain (unquoted) values that other YAML parsers read as something else than text: editors with a YAML 1.2
+# parser read numbers and true/false; YAML 1.1 parsers (PyYAML, Ruby's, older libraries) also yes/no/on/off
+_NUMBER = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+"
+                     r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)\Z")
+_TRUE_FALSE = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
+_YES_NO = frozenset(("yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"))
+_TYPED_START = frozenset("0123456789+-.tTfFyYnNoO")
+
+
+def typed_kind(value: str) -> str:
+    """What other YAML parsers read this plain value as: "number", "true-false", "yes-no", or "" (text)."""
+    if not value or value[0] not in _TYPED_START:
+        return ""
+    if value in _TRUE_FALSE:
+        return "true-false"
+    if value in _YES_NO:
+        return "yes-no"
+    return "number" if _NUMBER.fullmatch(value) else ""
 
 
 class YMap(dict):
     """A mapping from the file, with the positions of its keys and values."""
 
-    __slots__ = ("pos", "end", "last_line", "key_pos", "value_pos")
+    __slots__ = ("pos", "end", "last_line", "key_pos", "value_pos", "typed")
 
     def __init__(self, pos: Pos, end: Pos) -> None:
         super().__init__()
@@ -36,12 +55,13 @@ class YMap(dict):
         self.last_line = pos[0]  # where its last plain or quoted value ends (a quoted one may end less indented)
         self.key_pos: dict[str, Pos] = {}
         self.value_pos: dict[str, Pos] = {}
+        self.typed: dict[str, str] = {}  # key -> typed_kind of its unquoted value, for values that are not text
 
 
 class YList(list):
     """A list from the file, with the position of each item."""
 
-    __slots__ = ("pos", "end", "last_line", "item_pos")
+    __slots__ = ("pos", "end", "last_line", "item_pos", "typed")
 
     def __init__(self, pos: Pos, end: Pos) -> None:
         super().__init__()
@@ -49,6 +69,7 @@ class YList(list):
         self.end = end
         self.last_line = pos[0]
         self.item_pos: list[Pos] = []
+        self.typed: dict[int, str] = {}  # index -> typed_kind of an unquoted item that is not text
 
 
 Node = YMap | YList | str | None  # what a value in the file becomes
@@ -175,6 +196,8 @@ class Builder:
                     and not has_refused(event.value):  # the common case, inline (profiled: a third of loading)
                 value = event.value
                 append(None if event.implicit[0] and value in _NULL_WORDS else value)
+                if value and value[0] in _TYPED_START and typed_kind(value):
+                    seq.typed[len(seq) - 1] = typed_kind(value)
             else:
                 append(self.scalar(event) if kind is _ScalarEvent else self.node(event, it))
         return seq
@@ -216,6 +239,10 @@ class Builder:
                     and value_event.tag is None and not has_refused(value_event.value):  # the common case, inline
                 value = value_event.value
                 mapping[key] = None if value_event.implicit[0] and value in _NULL_WORDS else value
+                if value and value[0] in _TYPED_START:
+                    kind = typed_kind(value)
+                    if kind:
+                        mapping.typed[key] = kind
                 if self.text and key in PROSE_KEYS and value:
                     self.comment_after(key, value, value_event.end_mark)
             else:

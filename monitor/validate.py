@@ -70,7 +70,8 @@ class _Checker(ShapeChecker):
         if items is None:
             return None
         topics = []
-        for item, at in zip(items, items.item_pos):
+        for index, (item, at) in enumerate(zip(items, items.item_pos)):
+            self.unquoted_item(items, index, "topics")
             if isinstance(item, str) and item.strip():
                 topics.append(item.strip())
             else:
@@ -267,7 +268,8 @@ class _Checker(ShapeChecker):
             return ()
         ours = resolutions.get((values or {}).get("resolution", ""))
         result = []
-        for value, at in zip(items, items.item_pos):
+        for index, (value, at) in enumerate(zip(items, items.item_pos)):
+            self.unquoted_item(items, index, key)
             if not isinstance(value, str) or not value.strip():
                 self.add(at, "not-text.repeats")
                 continue
