@@ -31,12 +31,28 @@ JOB_TABLE = "monitor_jobs"
 log = logging.getLogger("monitor.schedule")
 
 
+def describe_store(url: str) -> str:
+    """The job store in words, without its database address (which may hold a user name or a password):
+    "the job store file /var/lib/monitor/jobs.sqlite", "the PostgreSQL job store monitor on db.example.org"."""
+    from urllib.parse import urlsplit
+
+    if url.startswith("sqlite:///"):
+        return f"the job store file {url[len('sqlite:///'):] or '(in memory)'}"
+    try:
+        parts = urlsplit(url)
+        kind = "PostgreSQL" if parts.scheme.startswith("postgres") else parts.scheme.split("+")[0] or "database"
+        where = f" {parts.path.lstrip('/')}" if parts.path.strip("/") else ""
+        return f"the {kind} job store{where} on {parts.hostname or 'this computer'}"
+    except ValueError:
+        return "the job store set in jobstore"
+
+
 def store_error(settings: Settings, exc: Exception) -> MonitorError:
     """The job store cannot be opened: which setting to check, and the driver PostgreSQL needs."""
     from .settings import SettingsError
 
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-    return SettingsError(f"the job store {settings.jobstore} cannot be used: {first} — check jobstore "
+    return SettingsError(f"{describe_store(settings.jobstore)} cannot be used: {first} — check jobstore "
                          "(MONITOR_JOBSTORE); for PostgreSQL write postgresql+psycopg2://... and install its driver "
                          "(pip install psycopg2-binary)")
 

@@ -138,7 +138,7 @@ _say("control-character.option", "--{option} contains {what}: {text}",
 
 # -- YAML syntax (syntax.py explains the parser's errors; issue #13 adds to these) --------------------------------
 _say("tab-indent", "a tab is used here; YAML allows only spaces for indentation")
-_say("syntax", "{parser_says}", parser_says="found unexpected end of stream")
+_say("syntax", "{parser_says}", "", parser_says="found unexpected end of stream")  # no cause known: no hint
 _say("syntax.unclosed-quote", "this quoted text is never closed", "add the closing quote at the end of the value")
 _say("syntax.second-colon", "a second ':' where a value was expected",
      "put the value in quotes, e.g. note: \"Result: released\"")

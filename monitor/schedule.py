@@ -17,7 +17,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from .jobstore import make_scheduler, only_scheduler, store_error
+from .jobstore import describe_store, make_scheduler, only_scheduler, store_error
 
 if TYPE_CHECKING:
     from apscheduler.job import Job
@@ -136,7 +136,7 @@ def list_jobs(settings: Settings, data_path: PathText, out_dir: PathText) -> str
         raise
     try:
         now = dt.datetime.now(dt.timezone.utc)
-        lines = [f"Jobs in {settings.jobstore} (time zone {settings.timezone}):"]
+        lines = [f"Jobs in {describe_store(settings.jobstore)} (time zone {settings.timezone}):"]
         for spec in job_specs(settings, data_path, out_dir):
             job = scheduler.get_job(spec["id"])
             if job is None:

@@ -261,3 +261,12 @@ def test_a_reports_url_that_is_not_a_web_address_is_a_message(tmp_path, value):
     with pytest.raises(SettingsError) as info:
         load_settings(tmp_path / "demands.yaml", environ={"MONITOR_REPORTS_URL": value})
     assert "MONITOR_REPORTS_URL" in str(info.value) and "https://" in str(info.value)
+
+
+def test_a_job_store_is_named_in_words_without_its_address():
+    """Messages name the job store by what it is, never by a database address that may hold a password."""
+    from monitor.jobstore import describe_store
+
+    assert describe_store("sqlite:////var/lib/monitor/jobs.sqlite") == "the job store file /var/lib/monitor/jobs.sqlite"
+    said = describe_store("postgresql+psycopg2://monitor:s3cret@db.example.org:5432/register")
+    assert said == "the PostgreSQL job store register on db.example.org" and "s3cret" not in said
