@@ -146,14 +146,14 @@ class Builder:
     def comment_after(self, key: str, value: str, end: Any) -> None:
         """Warn when ` #` follows a plain prose value on its line: YAML left the text after it out of the value.
 
-        Only one space apart, as in `note: See report #3`: a comment set apart by more (`addressee: X   # why`)
-        is meant as one, and the shipped file has such comments.
+        However many spaces stand before the `#` (`note: See report  #3` is cut as surely as with one): a remark
+        about a prose value goes on its own line above it, where nothing can be mistaken for part of the value.
         """
-        if not self.text.startswith(" #", end.index):  # both parsers count the index in characters of the text
-            return
         stop = self.text.find("\n", end.index)
-        rest = self.text[end.index: stop if stop >= 0 else None]
-        column = end.column + 1
+        rest = self.text[end.index: stop if stop >= 0 else None]  # both parsers count in characters of the text
+        if not rest.lstrip(" \t").startswith("#") or rest[:1] not in (" ", "\t"):
+            return
+        column = end.column + len(rest) - len(rest.lstrip(" \t"))
         whole = (value if len(value) <= 30 else "…" + value[-29:]) + " " + shorten(rest.strip(), 30)
         quoted = "'" + whole.replace("'", "''") + "'" if '"' in whole else '"' + whole.replace("\\", "\\\\") + '"'
         self._add("cut-by-comment", (end.line + 1, column + 1), key=key, quoted=quoted)

@@ -39,10 +39,15 @@ def test_a_hash_in_a_note_is_a_warning_at_the_hash():
 @pytest.mark.parametrize("line", [
     "        note: \"See report #3 of HRW.\"",  # quoted: the '#' is text
     "        note: See report#3 of HRW.",  # no space before '#': not a comment
-    "        note: Demanded by the European Parliament.   # set apart: meant as a comment",
 ])
-def test_no_warning_for_a_quoted_hash_or_a_comment_set_apart(line):
+def test_no_warning_for_a_quoted_hash(line):
     assert found(shipped_with(137, line)) == []
+
+
+def test_a_comment_set_apart_after_prose_is_a_warning_too():
+    """Aligned or not, text after ' #' is not part of the note: a remark about a prose value goes above it."""
+    line = "        note: Demanded by the European Parliament.   # set apart"
+    assert found(shipped_with(137, line)) == [(137, line.index("#") + 1, "warning", "cut-by-comment")]
 
 
 def test_a_comment_after_a_date_or_a_status_is_fine():
