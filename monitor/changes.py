@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .model import Register, Status
-from .render import short_date
+from .render import counted, short_date
 from .snapshot import (
     DEMAND_FIELDS,
     RESOLUTION_FIELDS,
@@ -140,19 +140,15 @@ class Digest:
     @property
     def headline(self) -> str:
         """What changed, in a few words ('2 new status entries, 1 correction' or 'no changes')."""
-        parts = [_n(len(self.new_entries), "new status entry", "new status entries"),
-                 _n(len(self.new_demands), "new demand", "new demands"),
-                 _n(len(self.corrections), "correction", "corrections")]
+        parts = [counted(len(self.new_entries), "new status entry", "new status entries"),
+                 counted(len(self.new_demands), "new demand", "new demands"),
+                 counted(len(self.corrections), "correction", "corrections")]
         return ", ".join(p for p in parts if not p.startswith("0 ")) or "no changes"
 
     @property
     def subject(self) -> str:
         """The email's subject: the register's name, what changed, and the day (short: the headline comes early)."""
         return f"{self.title}: {self.headline} ({short_date(self.today)})"
-
-
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 def stale_list_due(delivered_before: dt.date | None, today: dt.date) -> bool:

@@ -82,12 +82,12 @@ def write_reports(register: Register, out: str, *, today: dt.date | None = None,
     """Every report written into `out` together; ReportsNotWritten, with the previous reports left as they were."""
     from .report import write_reports as write_all
     from .store import DiskFull, NameTooLong, UnsafeTarget
-    from .view import View, public  # noqa: F811
+    from .view import public
 
     unchanged = f"the previous reports in {out}/ are unchanged"
-    view = view or View(as_of=today or dt.date.today())
+    private = view is not None and view.private
     try:  # what is for the team only is left out here, the one door to the reports, unless the view includes it
-        return write_all(register if view.private else public(register), out, view=view)
+        return write_all(register if private else public(register), out, today=today, view=view)
     except DiskFull as exc:
         raise ReportsNotWritten(f"the disk is full: cannot write to {exc.filename} — {unchanged}; free some space "
                                 "(or choose a folder on another disk with --out) and run it again") from None
@@ -112,7 +112,7 @@ def report(data_path: str | os.PathLike, out: str, *, today: dt.date, as_of: dt.
     (default today), with what changed since `since`. The data is validated against the real today."""
     register = load_valid(data_path, today=today)  # first: a missing or unreadable file is a message
     view = view_of(data_path, today=today, as_of=as_of, since=since, include_private=include_private)
-    return write_reports(_shown(register, view), out, view=view)
+    return write_reports(_cut(register, view), out, view=view)  # which leaves out private material
 
 
 def status(data_path: str | os.PathLike, *, resolution: str | None, today: dt.date, as_of: dt.date | None = None,
@@ -133,11 +133,16 @@ def status(data_path: str | os.PathLike, *, resolution: str | None, today: dt.da
 
 
 def _shown(register: Register, view: View) -> Register:
-    """The register as the view shows it: without private material unless included, cut at its day when that
-    day has passed."""
-    from .view import public, register_as_of
+    """The register as the view shows it: without private material unless included, cut at its day."""
+    from .view import public
 
-    register = register if view.private else public(register)
+    return _cut(register if view.private else public(register), view)
+
+
+def _cut(register: Register, view: View) -> Register:
+    """The register cut at the view's day, when that day has passed."""
+    from .view import register_as_of
+
     return register_as_of(register, view.as_of) if view.past else register
 
 

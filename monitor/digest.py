@@ -135,16 +135,11 @@ def _digest_of(register: Register, now: Snapshot, last: Baseline | None, setting
                                source=cite(settings.data_path), due=tuple(due(register, today)))
 
 
-def register_title(register: Register) -> str:
-    """The register's own name (`title:` in the file, e.g. "European Parliament demands on Kazakhstan"), or ""."""
-    return register.title
-
-
 def digest_title(register: Register) -> str:
     """The name a digest goes by, in its subject and heading: the register's title, else "Demands on <what the
     resolutions' titles have in common>" (e.g. "Demands on Kazakhstan"), else "Demands digest"."""
     subject = _common_subject(r.title for r in register.resolutions)
-    return register_title(register) or (f"Demands on {subject}" if subject else "Demands digest")
+    return register.title or (f"Demands on {subject}" if subject else "Demands digest")
 
 
 # the last of these words in the titles' common ending starts what they are about ("... on the situation in X")
@@ -179,11 +174,11 @@ def save_digest(digest: Digest, out_dir: str | Path) -> tuple[tuple[str, str], l
 
 def summary_of(digest: Digest, written: list[Path]) -> str:
     """One sentence for the user: which period, what changed, what has not moved, where it was saved."""
-    from .render import long_date
+    from .render import counted, long_date
 
     since_words = (f"since the last digest of {long_date(digest.last_digest)}" if digest.last_digest
                    else f"with entries dated from {long_date(digest.period_start)} on")
-    stale = (f"; {digest.stale_total} open {'demand has' if digest.stale_total == 1 else 'demands have'} not "
+    stale = (f"; {counted(digest.stale_total, 'open demand has', 'open demands have')} not "
              f"moved for {digest.stale_days} days or more"
              if digest.stale_total else "")
     return (f"Digest of {long_date(digest.today)} {since_words}: {digest.headline}{stale}. "

@@ -47,7 +47,10 @@ def _validate_one(path: str, args: argparse.Namespace) -> int:
         return 1
     if checked.errors:
         staged = " (the version staged for commit)" if args.staged else ""
-        print(f"{path}{staged}: {_n(checked.errors, 'error')}, {_n(checked.warnings, 'warning')}", file=sys.stderr)
+        from .render import counted
+
+        print(f"{path}{staged}: {counted(checked.errors, 'error')}, {counted(checked.warnings, 'warning')}",
+              file=sys.stderr)
         return 1
     return 0
 
@@ -184,8 +187,3 @@ def cmd_import(args: argparse.Namespace) -> int:
                          today=as_of(data_path(args), args.today))
     sys.stdout.write(found.report)
     return _run_edit(args, lambda path, today: import_write(path, found.changes, today=today)) if args.write else 0
-
-
-def _n(count: int, word: str) -> str:
-    """'1 error', '3,000 errors': counted words as people write them."""
-    return f"{count:,} {word}{'' if count == 1 else 's'}"

@@ -149,9 +149,11 @@ class Builder:
         However many spaces stand before the `#` (`note: See report  #3` is cut as surely as with one): a remark
         about a prose value goes on its own line above it, where nothing can be mistaken for part of the value.
         """
+        if self.text[end.index: end.index + 1] not in (" ", "\t"):  # nearly every value ends at its line break
+            return
         stop = self.text.find("\n", end.index)
         rest = self.text[end.index: stop if stop >= 0 else None]  # both parsers count in characters of the text
-        if not rest.lstrip(" \t").startswith("#") or rest[:1] not in (" ", "\t"):
+        if not rest.lstrip(" \t").startswith("#"):
             return
         column = end.column + len(rest) - len(rest.lstrip(" \t"))
         whole = (value if len(value) <= 30 else "…" + value[-29:]) + " " + shorten(rest.strip(), 30)
@@ -196,8 +198,10 @@ class Builder:
                     and not has_refused(event.value):  # the common case, inline (profiled: a third of loading)
                 value = event.value
                 append(None if event.implicit[0] and value in _NULL_WORDS else value)
-                if value and value[0] in _TYPED_START and typed_kind(value):
-                    seq.typed[len(seq) - 1] = typed_kind(value)
+                if value and value[0] in _TYPED_START:
+                    typed = typed_kind(value)
+                    if typed:
+                        seq.typed[len(seq) - 1] = typed
             else:
                 append(self.scalar(event) if kind is _ScalarEvent else self.node(event, it))
         return seq

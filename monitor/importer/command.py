@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ..commands import NoSuchResolution, load_valid
 from ..errors import MonitorError
 from ..model import Register, Resolution
+from ..render import counted
 from .document import Document
 from .parts import Parts
 
@@ -150,6 +151,5 @@ def import_write(data_path: str | os.PathLike, changes: dict, *, today: dt.date)
     if not changes:
         return "--write: nothing to write (no confident match changes a demand)"
     return set_demand_values(data_path, changes, today=today,
-                             summary=f"wrote the paragraph and adopted words of {len(changes)} "
-                                     f"{'demand' if len(changes) == 1 else 'demands'} to "
+                             summary=f"wrote the paragraph and adopted words of {counted(len(changes), 'demand')} to "
                                      f"{data_path}: {', '.join(changes)}")

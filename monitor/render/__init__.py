@@ -35,6 +35,11 @@ def short_date(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
 
 
+def counted(count: int, one: str, many: str = "") -> str:
+    """'1 error', '3,000 errors', '2 new status entries': a number and its noun as people write them."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
 def duration(days: int | None) -> str:
     """A length of time as people say it: '12 days', '5 months', '1 year 2 months'; '' for None."""
     if days is None or days != days:  # None, or pandas' missing value
