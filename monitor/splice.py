@@ -195,11 +195,16 @@ def scalar_spans(text: str, positions: set[tuple[int, int]]) -> dict[tuple[int, 
 
 
 def _after_last_filled_line(text: str, start: int, end: int) -> int:
-    """The offset just after the line break of the last line in [start, end) holding more than spaces."""
+    """The offset just after the line break of the block's last content line in [start, end): a line holding more
+    than spaces, or more spaces than the block's indentation (those spaces are part of the value). Blank lines
+    after it stay in the file."""
+    first = text.find("\n", start, end) + 1
+    indent = next((len(line) - len(line.lstrip(" ")) for line in text[first:end].split("\n") if line.strip()), None)
     stop = end
     while stop > start:
         line_start = text.rfind("\n", start, stop - 1) + 1
-        if text[max(line_start, start):stop].strip():
+        line = text[max(line_start, start):stop].rstrip("\r\n")
+        if line.strip() or (indent is not None and line_start >= first and len(line) > indent):
             return stop
         stop = line_start
     return end

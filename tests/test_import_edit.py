@@ -26,6 +26,8 @@ from .conftest import DATA, SHIPPED, TODAY
 from .helpers import only_added_lines
 from .test_edit_property import SETTINGS, files, plain, sentences
 
+SMALL = DATA / "valid" / "small.yaml"
+
 
 @pytest.fixture(autouse=True)
 def no_settle_pause(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -189,3 +191,19 @@ def test_removing_a_key_after_a_kept_block_keeps_that_blocks_value(tmp_path: Pat
     set_demand_values(path, {"d": {"paragraph": "1", "quoted_from": None}}, today=TODAY)
     demand = plain(parse_text(path.read_text(encoding="utf-8")).tree)["demands"][0]
     assert (demand["person"], demand["paragraph"], "quoted_from" in demand) == ("P\n", "1", False)
+
+
+def test_a_block_whose_last_line_is_spaces_beyond_its_indent_is_replaced_whole(tmp_path: Path) -> None:
+    """Found by test_set_values_on_a_valid_file_succeeds on a fresh clone: a `|` text whose last line holds only
+    spaces, more than the block's indentation (part of the value), was replaced without that line."""
+    text = (SMALL.read_text(encoding="utf-8")
+            .replace("    text: calls for the release of Richard Roe\n",
+                     "    text: |\n      calls for the release\n              \n"))
+    path = tmp_path / "demands.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert monitor.load_register(path, today=TODAY).demand("roe-release-2021").text.startswith("calls for")
+    set_demand_values(path, {"roe-release-2021": {"paragraph": "6", "text": "calls for the release of Roe"}},
+                      today=TODAY)
+    demand = monitor.load_register(path, today=TODAY).demand("roe-release-2021")
+    assert (demand.paragraph, demand.text) == ("6", "calls for the release of Roe")
+    assert "              \n" not in path.read_text(encoding="utf-8")
