@@ -140,9 +140,9 @@ class Digest:
     @property
     def headline(self) -> str:
         """What changed, in a few words ('2 new status entries, 1 correction' or 'no changes')."""
-        parts = [counted(len(self.new_entries), "new status entry", "new status entries"),
-                 counted(len(self.new_demands), "new demand", "new demands"),
-                 counted(len(self.corrections), "correction", "corrections")]
+        parts = [counted(len(self.new_entries), "{count} new status entry", "{count} new status entries"),
+                 counted(len(self.new_demands), "{count} new demand", "{count} new demands"),
+                 counted(len(self.corrections), "{count} correction", "{count} corrections")]
         return ", ".join(p for p in parts if not p.startswith("0 ")) or "no changes"
 
     @property

@@ -27,6 +27,7 @@ from .handlers import (  # noqa: F401  (UsageError and data_path are part of cli
     cmd_update,
     cmd_validate,
     data_path,
+    interface_language,
 )
 from .terminal import VisibleText, print_problems
 
@@ -71,6 +72,19 @@ def _run(argv: list[str] | None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return 2
+    from .i18n import use
+
+    try:
+        chosen = interface_language(args)
+    except MonitorError as exc:
+        print(f"monitor: {exc}", file=sys.stderr)
+        return exc.exit_code
+    with use(chosen):
+        return _handle(args)
+
+
+def _handle(args: argparse.Namespace) -> int:
+    """The handler, with every failure turned into a message and its exit code."""
     from .problems import DataError
 
     try:
@@ -133,14 +147,17 @@ def build_parser(with_demand_fields: bool = True) -> argparse.ArgumentParser:
     sub.add_argument("files", metavar="FILE", nargs="*",
                      help="data files to check, each by its own path, as well as --file when it is given "
                           "(the pre-commit framework passes the staged demands.yaml files this way)")
+    _language_option(sub)
     command("schema", cmd_schema, "print the JSON Schema of the data file, for editors")
     sub = command("report", cmd_report, "write the HTML and Excel progress reports")
     sub.add_argument("--out", metavar="DIR", default="reports", help="the output folder (default: reports)")
     _view_options(sub)
+    _language_option(sub, several=True)
     sub = command("status", cmd_status, "a short overview in the terminal")
     sub.add_argument("--resolution", metavar="ID", default=None, help="only this resolution")
     sub.add_argument("--due", action="store_true", help="only the follow-up dates passed or due within 30 days")
     _view_options(sub)
+    _language_option(sub)
     sub = command("update", cmd_update, "add one history entry to a demand, changing nothing else")
     sub.add_argument("id", metavar="ID", help="the demand's id")
     sub.add_argument("--status", required=True, help="pending, in-progress, partly-met, met, not-met or reversed")
@@ -164,6 +181,7 @@ def build_parser(with_demand_fields: bool = True) -> argparse.ArgumentParser:
                      help="send digest ID (its Message-ID or the short id shown by --status) again, to its "
                           "recipients in doubt or failed")
     sub.add_argument("--to", metavar="ADDRESS", default=None, help="with --resend: send it to this one address only")
+    _language_option(sub)
     sub = command("schedule", cmd_schedule, "run the weekly digest and report refresh until stopped")
     sub.add_argument("--list", action="store_true", help="show the scheduled jobs and their next run, then exit")
     sub.add_argument("--out", metavar="DIR", default="reports", help="the reports folder (default: reports)")
@@ -226,6 +244,15 @@ def _view_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--since", metavar="YYYY-MM-DD", type=_date_arg, default=None,
                      help="also list each demand whose status changed after this day")
     _private_option(sub)
+
+
+def _language_option(sub: argparse.ArgumentParser, several: bool = False) -> None:
+    if several:
+        text = ("the reports' languages, e.g. ru or en,ru (each into its own folder, DIR/en/, DIR/ru/); default: "
+                "$MONITOR_LANGUAGE, else monitor.toml's language, else en")
+    else:
+        text = "the language to write in, e.g. ru (default: $MONITOR_LANGUAGE, else monitor.toml's language, else en)"
+    sub.add_argument("--lang", metavar="CODE,..." if several else "CODE", default=None, help=text)
 
 
 def _private_option(sub: argparse.ArgumentParser) -> None:

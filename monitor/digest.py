@@ -178,7 +178,7 @@ def summary_of(digest: Digest, written: list[Path]) -> str:
 
     since_words = (f"since the last digest of {long_date(digest.last_digest)}" if digest.last_digest
                    else f"with entries dated from {long_date(digest.period_start)} on")
-    stale = (f"; {counted(digest.stale_total, 'open demand has', 'open demands have')} not "
+    stale = (f"; {counted(digest.stale_total, '{count} open demand has', '{count} open demands have')} not "
              f"moved for {digest.stale_days} days or more"
              if digest.stale_total else "")
     return (f"Digest of {long_date(digest.today)} {since_words}: {digest.headline}{stale}. "

@@ -26,6 +26,28 @@ def data_path(args: argparse.Namespace) -> str:
     return args.file or os.environ.get("MONITOR_FILE") or "demands.yaml"
 
 
+def languages(args: argparse.Namespace) -> tuple[str, ...]:
+    """The languages asked for: --lang, else the settings' (MONITOR_LANGUAGE, monitor.toml's language), else English.
+
+    A command without --lang speaks the settings' first language when they can be read, else English: a broken
+    monitor.toml is that command's to report, if it needs the settings at all.
+    """
+    from .i18n import SOURCE, parse_languages
+    from .settings import languages_of
+
+    if not hasattr(args, "lang"):
+        try:
+            return languages_of(data_path(args))
+        except MonitorError:
+            return (SOURCE,)
+    return parse_languages(args.lang) if args.lang else languages_of(data_path(args))
+
+
+def interface_language(args: argparse.Namespace) -> str:
+    """The one language a command writes its messages in: the first of `languages`."""
+    return languages(args)[0]
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Each file named (FILE... and --file, or the default data file) is checked by its own path; the worst exit."""
     named = [*getattr(args, "files", []), *([args.file] if args.file else [])]
@@ -49,8 +71,9 @@ def _validate_one(path: str, args: argparse.Namespace) -> int:
         staged = " (the version staged for commit)" if args.staged else ""
         from .render import counted
 
-        print(f"{path}{staged}: {counted(checked.errors, 'error')}, {counted(checked.warnings, 'warning')}",
-              file=sys.stderr)
+        errors = counted(checked.errors, "{count} error", "{count} errors")
+        warnings = counted(checked.warnings, "{count} warning", "{count} warnings")
+        print(f"{path}{staged}: {errors}, {warnings}", file=sys.stderr)
         return 1
     return 0
 

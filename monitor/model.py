@@ -1,13 +1,16 @@
 """The register as data: resolutions, demands and their status histories.
 
 Frozen dataclasses with no behaviour beyond what follows from the data itself. The current status of a
-demand is derived from its history, never stored. This module imports nothing of ours.
+demand is derived from its history, never stored. This module imports nothing of ours but i18n, for the words of
+the statuses in the reader's language (their keys, `met`, `not-met`..., never change).
 """
 from __future__ import annotations
 
 import datetime as _dt
 import enum
 from dataclasses import dataclass, field, fields
+
+from .i18n import N_, _
 
 
 class Status(str, enum.Enum):
@@ -22,13 +25,13 @@ class Status(str, enum.Enum):
 
     @property
     def meaning(self) -> str:
-        """One sentence for users: what this status says about a demand."""
-        return STATUS_MEANINGS[self]
+        """One sentence for users, in the active language: what this status says about a demand."""
+        return _(STATUS_MEANINGS[self])
 
     @property
     def label(self) -> str:
-        """The status as a person reads it ("partly met")."""
-        return self.value.replace("-", " ")
+        """The status as a person reads it, in the active language ("partly met")."""
+        return _(STATUS_LABELS[self])
 
     @property
     def is_open(self) -> bool:
@@ -37,17 +40,24 @@ class Status(str, enum.Enum):
 
 
 STATUS_MEANINGS: dict[Status, str] = {
-    Status.PENDING: "demanded; no step towards it is known",
-    Status.IN_PROGRESS: "steps towards it have been taken, none of them yet meets it",
-    Status.PARTLY_MET: "part of what was demanded has happened",
-    Status.MET: "what was demanded has happened",
-    Status.NOT_MET: "refused, or the occasion passed without it happening",
-    Status.REVERSED: "something had been achieved and was undone",
+    Status.PENDING: N_("demanded; no step towards it is known"),
+    Status.IN_PROGRESS: N_("steps towards it have been taken, none of them yet meets it"),
+    Status.PARTLY_MET: N_("part of what was demanded has happened"),
+    Status.MET: N_("what was demanded has happened"),
+    Status.NOT_MET: N_("refused, or the occasion passed without it happening"),
+    Status.REVERSED: N_("something had been achieved and was undone"),
+}
+STATUS_LABELS: dict[Status, str] = {
+    Status.PENDING: N_("pending"), Status.IN_PROGRESS: N_("in progress"), Status.PARTLY_MET: N_("partly met"),
+    Status.MET: N_("met"), Status.NOT_MET: N_("not met"), Status.REVERSED: N_("reversed"),
 }
 
 STATUS_NAMES: tuple[str, ...] = tuple(s.value for s in Status)
 
 UNKNOWN_PARAGRAPH = "unknown"
+
+# Unofficial translations of an item's prose fields: (language code, field name, text), in file order.
+Translations = tuple[tuple[str, str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,7 @@ class Resolution:
     reference: str = ""
     procedure: str = ""
     url: str = ""
+    translations: Translations = ()
     line: int = field(default=0, compare=False)
 
 
@@ -73,6 +84,7 @@ class Entry:
     sources: tuple[str, ...] = ()
     private: bool = False  # for the team only (see view.public)
     follow_up: _dt.date | None = None  # by when to check again; only the latest entry's counts
+    translations: Translations = ()
     line: int = field(default=0, compare=False)
 
 
@@ -92,6 +104,7 @@ class Demand:
     quoted_from: str = ""
     repeats: tuple[str, ...] = ()
     more: tuple[tuple[str, str], ...] = ()  # (name, value) of optional fields that have no attribute here
+    translations: Translations = ()
     line: int = field(default=0, compare=False)
 
     def value(self, name: str) -> object:
@@ -152,6 +165,8 @@ class Register:
     demands: tuple[Demand, ...]
     topics: tuple[str, ...] = ()
     title: str = ""  # what the register is about, for headings and subjects
+    language: str = "en"  # the language the file's prose is written in (a code, as in translations:)
+    translations: Translations = ()  # of the title
 
     def resolution(self, resolution_id: str) -> Resolution:
         """The resolution with this id (KeyError if there is none)."""

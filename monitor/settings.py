@@ -56,6 +56,7 @@ class Settings:
     digest_hour: int = 8
     digest_minute: int = 0
     timezone: str = "Europe/Brussels"
+    language: tuple[str, ...] = ("en",)  # the reports' languages; the first is the one every other output uses
     stale_days: int = 365
     watch_seconds: int = 60
     reports_url: str = ""
@@ -169,6 +170,17 @@ def _timezone(value: Any, where: str) -> str:
     return text
 
 
+def _languages(value: Any, where: str) -> tuple[str, ...]:
+    """'ru', or 'en,ru' (a list in monitor.toml too): each a language monitor has a catalogue for."""
+    from .i18n import UnknownLanguage, parse_languages
+
+    text = ",".join(_text(v, where) for v in value) if isinstance(value, list) else _text(value, where)
+    try:
+        return parse_languages(text)
+    except UnknownLanguage as exc:
+        raise SettingsError(f"{where}: {exc}") from None
+
+
 def _web_address(value: Any, where: str) -> str:
     """An http(s) address with a host, as the data file's links are checked (fields.is_web_address)."""
     from .fields import is_web_address
@@ -211,7 +223,7 @@ PARSERS: dict[str, Parser] = {
     "smtp_timeout": _int(1, 600, 60), "mail_from": _address, "mail_to": _addresses, "state": _text,
     "jobstore": _jobstore, "digest_day": _choice(DAYS), "digest_hour": _int(0, 23, 8),
     "digest_minute": _int(0, 59, 0), "timezone": _timezone, "stale_days": _int(1, 36500, 365),
-    "watch_seconds": _int(5, 86400, 60), "reports_url": _web_address,
+    "watch_seconds": _int(5, 86400, 60), "reports_url": _web_address, "language": _languages,
 }
 ENV_ONLY = {"smtp_password"}
 
@@ -232,17 +244,29 @@ def timezone_of(data_path: str | os.PathLike, environ: Mapping[str, str] | None 
     Only what "today" needs is checked here: a wrong mail setting does not stop `monitor report`; a monitor.toml
     that cannot be read, or a time zone that does not exist, does (SettingsError), since the date depends on it.
     """
+    return _one_setting(data_path, "timezone", environ) or Settings.timezone
+
+
+def languages_of(data_path: str | os.PathLike, environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The languages the settings give (MONITOR_LANGUAGE, else monitor.toml's `language`, else English), checked
+    like timezone_of: only this setting is read."""
+    return _one_setting(data_path, "language", environ) or Settings.language
+
+
+def _one_setting(data_path: str | os.PathLike, key: str, environ: Mapping[str, str] | None) -> Any:
+    """One setting, parsed and checked, from the environment or monitor.toml; None when neither sets it."""
     environ = os.environ if environ is None else environ
     toml_path = Path(data_path).resolve().parent / TOML_NAME
+    name = f"MONITOR_{key.upper()}"
     value: Any
-    if environ.get("MONITOR_TIMEZONE", "").strip():
-        value, where = environ["MONITOR_TIMEZONE"], "environment variable MONITOR_TIMEZONE"
+    if environ.get(name, "").strip():
+        value, where = environ[name], f"environment variable {name}"
     else:
-        value, where = _parse_toml(toml_path).get("timezone"), f"{toml_path}: timezone"
+        value, where = _parse_toml(toml_path).get(key), f"{toml_path}: {key}"
     if value is None:
-        return Settings.timezone
+        return None
     check_text(value, where)
-    return _timezone(value, where)
+    return PARSERS[key](value, where)
 
 
 def load_settings(data_path: str | os.PathLike, environ: Mapping[str, str] | None = None) -> Settings:

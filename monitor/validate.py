@@ -95,7 +95,7 @@ class _Checker(ShapeChecker):
             values = [self.text(item, k, False) or "" for k in ("reference", "procedure")]
             if rid and title and adopted:
                 result.append(Resolution(rid, title.strip(), adopted, values[0].strip(), values[1].strip(),
-                                         url or "", item.pos[0]))
+                                         url or "", line=item.pos[0]))
         return result
 
     def check_demands(self, tree: YMap, resolutions: dict[str, Resolution], topics: list[str] | None) -> list[Demand]:
@@ -220,7 +220,7 @@ class _Checker(ShapeChecker):
             self.add(node.value_pos["status"], "missing-source", status=status.value)
         if day is None or status is None or note is None or sources is None or private is None:
             return None
-        return Entry(day, status, " ".join(note.split()), tuple(sources), private, follow_up, node.pos[0])
+        return Entry(day, status, " ".join(note.split()), tuple(sources), private, follow_up, line=node.pos[0])
 
     def status(self, node: YMap) -> Status | None:
         """One of the six statuses.

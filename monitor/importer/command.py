@@ -150,6 +150,7 @@ def import_write(data_path: str | os.PathLike, changes: dict, *, today: dt.date)
 
     if not changes:
         return "--write: nothing to write (no confident match changes a demand)"
+    demands = counted(len(changes), "{count} demand", "{count} demands")
     return set_demand_values(data_path, changes, today=today,
-                             summary=f"wrote the paragraph and adopted words of {counted(len(changes), 'demand')} to "
-                                     f"{data_path}: {', '.join(changes)}")
+                             summary=f"wrote the paragraph and adopted words of {demands} to {data_path}: "
+                                     f"{', '.join(changes)}")
