@@ -295,3 +295,17 @@ def test_english_is_unchanged_by_the_languages_machinery(tmp_path):
     text, html = render_text(digest), render_html(digest)
     assert "[EN]" not in text and 'class="lang"' not in html and "translation" not in text + html
     assert '<html lang="en">' in html
+
+
+def test_what_happened_to_the_email_is_told_in_the_command_s_language(data, refused_port):
+    from monitor.digest import DigestNotSent
+
+    settings = settings_for(data, refused_port)
+    with use("ru"), pytest.raises(DigestNotSent) as info:
+        run_digest(load(data), settings, out_dir=data.parent / "reports", since=dt.date(2021, 1, 1), send=True,
+                   today=TODAY, sleep=lambda seconds: None)
+    said = spaced(str(info.value))
+    assert said.startswith("Сводка от 24 ноября 2026 г. по записям начиная с 1 января 2021 г.: ")
+    assert "не удалось связаться с почтовым сервером 127.0.0.1" in said and "остаётся в очереди отправки" in said
+    with use("ru"):
+        assert "ждёт в очереди отправки" in digest_status(settings)
