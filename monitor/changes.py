@@ -129,6 +129,7 @@ class Digest:
     data_file: str = "demands.yaml"
     stale_listed: bool = True  # this digest lists the demands that have not moved (see stale_list_due)
     title: str = ""  # the register's name, for the subject and the heading (digest.digest_title); see `name`
+    title_language: str = ""  # the language `title` is in when it is not the digest's (an untranslated title)
     reports_url: str = ""  # where the reports are published (the reports_url setting); "" for none
     private: bool = False  # private material included (--include-private): said at the top; never emailed
     source: str = ""  # the data's version (view.cite): its git commit, or its SHA-256 outside git

@@ -169,7 +169,10 @@ def _edition(register: Register, now: Snapshot, last: Baseline | None, settings:
     with use(language):
         digest = compare_with_last(now, last, since=since, today=today, stale_days=settings.stale_days,
                                    data_file=Path(settings.data_path).name, stale_listed=stale_listed)
-        digest = dataclasses.replace(digest, title=digest_title(register), reports_url=settings.reports_url,
+        title = digest_title(register)
+        untranslated = bool(register.title) and title == register.title and language != register.language
+        digest = dataclasses.replace(digest, title=title, reports_url=settings.reports_url,
+                                     title_language=register.language if untranslated else "",
                                      source=cite(settings.data_path), due=tuple(due(register, today)),
                                      private=private, language=language, source_language=register.language,
                                      translations=translations_into(register, language))

@@ -309,3 +309,14 @@ def test_what_happened_to_the_email_is_told_in_the_command_s_language(data, refu
     assert "не удалось связаться с почтовым сервером 127.0.0.1" in said and "остаётся в очереди отправки" in said
     with use("ru"):
         assert "ждёт в очереди отправки" in digest_status(settings)
+
+
+def test_an_untranslated_register_title_is_marked_in_the_heading_not_in_the_subject(data, smtp):
+    register = dataclasses.replace(register_with_translations(), translations=())
+    run_digest(register, settings_for(data, smtp.port, to="b@example.org:ru"), out_dir=data.parent / "reports",
+               since=dt.date(2026, 11, 1), send=True, today=TODAY)
+    msg = email.message_from_bytes(smtp.messages[0][2], policy=policy.default)
+    assert msg["Subject"].startswith("Demands on Examplestan: 2 новые записи о статусе")
+    assert msg.get_body(("plain",)).get_content().startswith("DEMANDS ON EXAMPLESTAN [EN]\nСводка от")
+    assert re.search(r'<h1[^>]*><span lang="en">Demands on Examplestan</span> <span class="lang"',
+                     msg.get_body(("html",)).get_content())
