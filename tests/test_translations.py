@@ -266,3 +266,25 @@ def test_a_translation_added_to_a_past_entry_passes_the_history_guard(tmp_path, 
     path.write_text(text.replace(old, "        note: The authorities agreed.\n", 1), encoding="utf-8")
     assert [p.code for p in check_history_kept(path, "HEAD")] == ["history-rewritten"]  # the note itself is guarded
     capsys.readouterr()
+
+
+# -- the shipped register, as committed -------------------------------------------------------------------------
+
+def test_the_shipped_register_has_a_russian_title_and_demand_for_every_item():
+    """A fact about the example we ship, not a rule for users: a demand added without a translation is valid."""
+    register = monitor.load_register(SHIPPED)
+    assert register.language == "en"
+    assert [f for lang, f, _text in register.translations if lang == "ru"] == ["title"]
+    for resolution in register.resolutions:
+        assert [f for lang, f, _text in resolution.translations if lang == "ru"] == ["title"], resolution.id
+    for demand in register.demands:
+        assert [f for lang, f, _text in demand.translations if lang == "ru"] == ["demand"], demand.id
+    texts = [t for item in (register, *register.resolutions, *register.demands) for _l, _f, t in item.translations]
+    assert all(any("а" <= ch <= "я" for ch in text.lower()) for text in texts)  # Cyrillic: Russian, not a copy
+    assert len(set(texts)) == len(texts)
+
+
+def test_the_shipped_register_says_its_translations_are_unofficial():
+    head = SHIPPED.read_text(encoding="utf-8")[:3000]
+    assert "unofficial translations made by the project team" in head
+    assert "not the\n#   European Parliament's" in head
