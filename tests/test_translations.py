@@ -288,3 +288,16 @@ def test_the_shipped_register_says_its_translations_are_unofficial():
     head = SHIPPED.read_text(encoding="utf-8")[:3000]
     assert "unofficial translations made by the project team" in head
     assert "not the\n#   European Parliament's" in head
+
+
+def test_the_starter_files_example_shows_a_translation_that_validates_once_put_in(tmp_path):
+    from monitor.init import starter_register
+
+    from .test_init import uncomment_examples
+
+    path = tmp_path / "demands.yaml"
+    path.write_text(uncomment_examples(starter_register()), encoding="utf-8")
+    register = monitor.load_register(path)
+    assert register.demands[0].translations == (
+        ("ru", "demand", "Публичная отмена любого приказа стрелять на поражение без предупреждения"),)
+    assert _schema_says(path) == "accepts"
