@@ -99,9 +99,9 @@ def add(code: str) -> Path:
 
 def compiled(po: Path) -> io.BytesIO:
     """A .po compiled in memory (the .mo's bytes)."""
-    from babel.messages.mofile import write_mo
-
     import datetime as dt
+
+    from babel.messages.mofile import write_mo
 
     catalog = _read(po)
     # the .po has no dates (no churn in git); without them Babel would write the current minute into the header,

@@ -117,7 +117,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     from .edit import add_demand
     from .fields import DEMAND
 
-    fields = {f.name: getattr(args, f.name) for f in DEMAND if f.name != "history"}  # every option `add` has
+    fields = {f.name: getattr(args, f.name) for f in DEMAND  # every option `add` has
+              if f.name != "history" and f.kind != "translations"}
     return _run_edit(args, lambda path, today: add_demand(path, fields, today=today))
 
 

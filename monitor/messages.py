@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .i18n import N_
 from .model import STATUS_NAMES
 
 ERROR = "error"
@@ -84,6 +85,8 @@ CODES: dict[str, Code] = {
     "unknown-demand": Code(ERROR, "`repeats` names a demand that does not exist", "use the id of an existing demand"),
     "repeats-not-earlier": Code(ERROR, "`repeats` names a demand of a resolution that is not earlier",
                                 "link only to the same demand made by an earlier resolution"),
+    "bad-language": Code(ERROR, N_("a language code that is not 2 or 3 lower-case letters, with an optional region "
+                                   "as in pt-BR"), N_("write a code such as en, ru or kk")),
     "demand-removed": Code(ERROR, "a demand that was committed has been removed (monitor validate --against)",
                            "put it back; record what happened to it with a new history entry"),
     "history-removed": Code(ERROR, "a committed history entry has been removed (monitor validate --against)",
@@ -104,6 +107,8 @@ CODES: dict[str, Code] = {
                            "check the two entries; if they record the same event, delete the new one"),
     "unquoted-value": Code(WARNING, "a value without quotes that editors or other YAML programs read as a number, "
                            "true/false or yes/no, not as text", "put the value in quotes, e.g. resolution: \"2013\""),
+    "same-language": Code(WARNING, N_("a translation into the language the file is written in: it is never shown"),
+                          N_("remove it, or write the file's own language at its top: language: CODE")),
     "missing-source": Code(WARNING, "a status change cites no source", "add a `sources:` list with an http(s) address"),
 }
 
@@ -230,6 +235,32 @@ _say("missing-source", "status '{status}' cites no source", "add a 'sources:' li
 _say("unknown-demand", "there is no demand with id '{id}'",
      "{near}use the id of the same demand in an earlier resolution", id="doe-releas-2019", near="doe-release-2019")
 _say("repeats-not-earlier", "'{id}' is not a demand of an earlier resolution", id="inquiry-2021")
+
+# -- the file's language and the translations of its prose (validate.py, shapes.py) --------------------------------
+_say("bad-language", N_("'{value}' is not a language code"),
+     N_("{near}write 2 or 3 lower-case letters, e.g. ru or kk, and perhaps a region: pt-BR"),
+     value="Russian", near="ru")
+_say("same-language", N_("this file is written in '{language}' (language: {language}): a translation into "
+                         "'{language}' is never shown"),
+     N_("remove it; if the file is written in another language, write its code after 'language:'"), language="en")
+_say("same-language.default", N_("this file is taken to be written in 'en', as it has no 'language:': a translation "
+                                 "into 'en' is never shown"),
+     N_("remove it; if the file is written in another language, say which at its top, e.g. language: ru"))
+_say("not-a-mapping.translations", N_("'translations' should be a block of language codes, each with the fields it "
+                                      "translates"),
+     N_("indent a language code under it, e.g. 'ru:', and under that each translated field, e.g. '{example}: ...'"),
+     example="demand")
+_say("not-a-mapping.translation", N_("the '{language}' translations should be a block of 'field: text' lines"),
+     N_("indent each translated field under '{language}:', e.g. '{example}: ...'"), language="ru", example="demand")
+_say("empty-value.language", N_("'{language}:' has no translations under it"),
+     N_("indent a translated field under it, e.g. '{example}: ...', or remove the line"), language="ru",
+     example="demand")
+_say("empty-value.translation", N_("the '{language}' translation of '{key}' is empty"),
+     N_("write the translation after the colon, or remove the line"), language="ru", key="demand")
+_say("unknown-key.translation", N_("'{key}' cannot be translated"),
+     N_("the fields that can be translated here: {keys}"), key="paragraph", keys=["demand", "text"])
+_say("unknown-key.translation-unknown", N_("there is no field '{key}' to translate"),
+     N_("{near}the fields that can be translated here: {keys}"), key="demnad", near="demand", keys=["demand", "text"])
 
 # -- monitor update and add (edit.py) --------------------------------------------------------------------------------
 _say("unknown-demand.update", "there is no demand with id '{id}'", "the nearest ids are: {nearest}",
