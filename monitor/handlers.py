@@ -68,12 +68,15 @@ def _validate_one(path: str, args: argparse.Namespace) -> int:
         print(f"monitor: {checked.unchecked}", file=sys.stderr)
         return 1
     if checked.errors:
-        staged = " (the version staged for commit)" if args.staged else ""
-        from .render import counted
+        from .i18n import _, counted
 
         errors = counted(checked.errors, "{count} error", "{count} errors")
         warnings = counted(checked.warnings, "{count} warning", "{count} warnings")
-        print(f"{path}{staged}: {errors}, {warnings}", file=sys.stderr)
+        if args.staged:
+            summary = _("{path} (the version staged for commit): {errors}, {warnings}")
+        else:
+            summary = _("{path}: {errors}, {warnings}")
+        print(summary.format(path=path, errors=errors, warnings=warnings), file=sys.stderr)
         return 1
     return 0
 

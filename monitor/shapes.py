@@ -26,6 +26,7 @@ from .model import Translations
 from .problems import Findings, problem
 from .suggest import example_date, example_id, nearest, shorten
 from .tree import Pos, YList, YMap
+from .words import block_name, id_owner, item_name, list_content
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")  # the form the JSON Schema asks for
 _FIELD_NAMES = frozenset(f.name for table in (TOP, RESOLUTION, DEMAND, ENTRY) for f in table)
@@ -53,7 +54,7 @@ class ShapeChecker:
         return self.found.wants(*at)
 
     def check_keys(self, mapping: YMap, allowed: dict[str, bool], what: str) -> None:
-        """Required keys present, no unknown keys.
+        """Required keys present, no unknown keys. `what`: the block ("file", "resolution", "demand", "entry").
 
         good:  `- id: kozlov-release-2013` with every required key
         bad:   `- id: kozlov-release-2013` + `adressee: ...` (unknown key, did you mean 'addressee'?)
@@ -65,10 +66,10 @@ class ShapeChecker:
                 at = mapping.key_pos[key]
                 near = nearest(key, allowed) if self.wants(at) else ""
                 misspelt.add(near)
-                self.add(at, "unknown-key", what=what, key=key, near=near, keys=allowed)
+                self.add(at, "unknown-key", what=block_name(what), key=key, near=near, keys=allowed)
         for key in missing:
             if key not in misspelt:  # a misspelt key is reported once, where it stands
-                self.add(mapping.pos, "missing-key", what=what, key=key)
+                self.add(mapping.pos, "missing-key", what=block_name(what), key=key)
 
     def text(self, mapping: YMap, key: str, required: bool = True) -> str | None:
         """A single value; empty or a list/block where text belongs is a problem; a number, true/false or yes/no
@@ -115,7 +116,7 @@ class ShapeChecker:
         return value
 
     def listing(self, mapping: YMap, key: str, what: str) -> YList | None:
-        """A list under `key`.
+        """A list under `key`, of `what` (messages.list_content: "topics", "addresses", "ids"...).
 
         good:  `sources:` followed by `  - https://...`      bad:  `sources: https://...`
         """
@@ -123,20 +124,20 @@ class ShapeChecker:
             return None
         value = mapping[key]
         if not isinstance(value, YList):
-            self.add(mapping.value_pos[key], "not-a-list", key=key, what=what)
+            self.add(mapping.value_pos[key], "not-a-list", key=key, what=list_content(what))
             return None
         return value
 
     def mappings(self, items: YList, what: str) -> Iterator[YMap]:
-        """The items of a list that are `key: value` blocks."""
+        """The items of a list that are `key: value` blocks; `what` they are ("resolution", "demand", "entry")."""
         for item, at in zip(items, items.item_pos):
             if isinstance(item, YMap):
                 yield item
             else:
-                self.add(at, "not-a-mapping", what=what)
+                self.add(at, "not-a-mapping", what=item_name(what))
 
     def check_id(self, item: YMap, found: dict[str, Pos], what: str) -> str | None:
-        """A unique lower-case slug.
+        """A unique lower-case slug; `what` it names ("resolution", "demand").
 
         good:  `id: kozlov-release-2013`      bad:  `id: Kozlov Release` or the same id twice
         """
@@ -147,15 +148,15 @@ class ShapeChecker:
         at = item.value_pos["id"]
         if len(value) > MAX_ID_LENGTH:  # ids become file names and URLs: keep them well under every limit
             self.rejected_ids.add(value)
-            self.add(at, "bad-id.too-long", what=what, length=len(value), limit=MAX_ID_LENGTH,
+            self.add(at, "bad-id.too-long", what=id_owner(what), length=len(value), limit=MAX_ID_LENGTH,
                      example=value[:40].strip("-"))
             return None
         if not is_id(value):
             self.rejected_ids.add(value)
-            self.add(at, "bad-id", what=what, value=value, example=example_id(value))
+            self.add(at, "bad-id", what=id_owner(what), value=value, example=example_id(value))
             return None
         if value in found:
-            self.add(at, "duplicate-id", what=what, value=value, first=found[value][0])
+            self.add(at, "duplicate-id", what=id_owner(what), value=value, first=found[value][0])
             return None
         found[value] = at
         return value

@@ -56,7 +56,7 @@ class _Checker(ShapeChecker):
         if not isinstance(tree, YMap):
             self.add(getattr(tree, "pos", (1, 1)), "not-a-mapping.file")
             return None
-        self.check_keys(tree, TOP_KEYS, "the file")
+        self.check_keys(tree, TOP_KEYS, "file")
         language = self.file_language(tree)
         topics = self.check_topics(tree)
         resolutions = self.check_resolutions(tree)
@@ -70,7 +70,7 @@ class _Checker(ShapeChecker):
 
         good:  `topics: [political prisoners, investigation]`      bad:  `topics: political prisoners`
         """
-        items = self.listing(tree, "topics", "topic names")
+        items = self.listing(tree, "topics", "topics")
         if items is None:
             return None
         topics = []
@@ -91,7 +91,7 @@ class _Checker(ShapeChecker):
         found: dict[str, Pos] = {}
         result = []
         for item in self.mappings(items, "resolution"):
-            self.check_keys(item, RESOLUTION_KEYS, "this resolution")
+            self.check_keys(item, RESOLUTION_KEYS, "resolution")
             rid = self.check_id(item, found, "resolution")
             title = self.text(item, "title")
             adopted = self.date(item, "adopted")
@@ -110,7 +110,7 @@ class _Checker(ShapeChecker):
         found: dict[str, Pos] = {}
         raw = []
         for item in self.mappings(items, "demand"):
-            self.check_keys(item, DEMAND_KEYS, "this demand")
+            self.check_keys(item, DEMAND_KEYS, "demand")
             did = self.check_id(item, found, "demand")
             raw.append((item, did, self.check_demand(item, resolutions, topics)))
         demands = []
@@ -181,7 +181,7 @@ class _Checker(ShapeChecker):
         """
         if "history" not in item:
             return None
-        entries_node = self.listing(item, "history", "dated entries")
+        entries_node = self.listing(item, "history", "entries")
         if entries_node is None or not entries_node:
             if entries_node is not None or item.get("history") is None:
                 self.add(item.key_pos["history"], "empty-history")
@@ -189,7 +189,7 @@ class _Checker(ShapeChecker):
         entries: list[Entry] = []
         ok = True
         previous: dt.date | None = None
-        for entry_node in self.mappings(entries_node, "history entry"):
+        for entry_node in self.mappings(entries_node, "entry"):
             entry = self.check_entry(entry_node)
             if entry is None:
                 ok = False
@@ -214,7 +214,7 @@ class _Checker(ShapeChecker):
         return ok
 
     def check_entry(self, node: YMap) -> Entry | None:
-        self.check_keys(node, ENTRY_KEYS, "this history entry")
+        self.check_keys(node, ENTRY_KEYS, "entry")
         day = self.date(node, "date")
         status = self.status(node)
         note = self.text(node, "note")
@@ -250,7 +250,7 @@ class _Checker(ShapeChecker):
 
         good:  `sources: [https://www.hrw.org/...]`      bad:  `sources: [javascript:alert(1)]`
         """
-        items = self.listing(node, "sources", "web addresses")
+        items = self.listing(node, "sources", "addresses")
         if items is None:
             return None if "sources" in node and node["sources"] is not None else []
         sources = []
@@ -272,7 +272,7 @@ class _Checker(ShapeChecker):
 
         good:  `repeats: [eeas-monitoring-2012]` on a 2013 demand      bad:  `repeats: [eeas-monitoring-2022]`
         """
-        items = self.listing(item, key, "demand ids")
+        items = self.listing(item, key, "ids")
         if not items:
             return ()
         ours = resolutions.get((values or {}).get("resolution", ""))
