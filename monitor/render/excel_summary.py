@@ -33,12 +33,13 @@ def write_summary(wb: Any, looks: Looks, register: Register, frames: Frames, vie
     for col, (_, key, _, kind) in enumerate(columns):
         if kind == "number":
             ws.write_number(n + 1, col, sum(r[key] for r in rows), looks.bold)
+    # rows in order: in constant-memory mode XlsxWriter drops a cell written above a row already written
+    if view.private:  # said here, and at the top of every printed page of every sheet (_fill_workbook)
+        put_text(ws, n + 2, 0, PRIVATE, looks.bold)
     put_text(ws, n + 3, 0, f"As it stood on {frames.today.isoformat()}: entries dated after that day, and "
                            "resolutions adopted after it, are left out." if view.past
              else f"Situation as of {frames.today.isoformat()}.")
     put_text(ws, n + 4, 0, f"Made from {view.source}." if view.source else "Made from the data file.")
-    if view.private:  # said here, and at the top of every printed page of every sheet (_fill_workbook)
-        put_text(ws, n + 2, 0, PRIVATE, looks.bold)
     below = write_legend(ws, looks, n + 6)
     if n:
         ws.insert_chart(below + 1, 0, _chart(wb, n))
