@@ -35,7 +35,7 @@ MAX_SHOWN = 200  # problems printed by one command: a file of errors is fixed fr
 
 
 def print_problems(problems: Sequence[Any], stream: TextIO) -> None:
-    """The first MAX_SHOWN problems, one per line, then how many more there are."""
+    """The first MAX_SHOWN problems, one per line, then how many more there are (in the active language)."""
     for problem in problems[:MAX_SHOWN]:
         print(problem, file=stream)
     more = max(getattr(problems, "total", len(problems)), len(problems)) - min(len(problems), MAX_SHOWN)
