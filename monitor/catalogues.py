@@ -99,10 +99,16 @@ def add(code: str) -> Path:
 
 def compiled(po: Path) -> io.BytesIO:
     """A .po compiled in memory (the .mo's bytes)."""
+    import datetime as dt
+
     from babel.messages.mofile import write_mo
 
+    catalog = _read(po)
+    # the .po has no dates (no churn in git); without them Babel would write the current minute into the header,
+    # and the same .po would compile to different bytes a minute later
+    catalog.creation_date = catalog.revision_date = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
     buffer = io.BytesIO()
-    write_mo(buffer, _read(po), use_fuzzy=False)
+    write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
     return buffer
 

@@ -11,8 +11,9 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
+from .i18n import _, counted, short_date
 from .model import Register, Status
-from .render import counted, short_date
+from .prose import Prose
 from .snapshot import (
     DEMAND_FIELDS,
     RESOLUTION_FIELDS,
@@ -127,11 +128,22 @@ class Digest:
     resolutions: dict
     data_file: str = "demands.yaml"
     stale_listed: bool = True  # this digest lists the demands that have not moved (see stale_list_due)
-    title: str = "Demands digest"  # the register's name, for the subject and the heading (digest.digest_title)
+    title: str = ""  # the register's name, for the subject and the heading (digest.digest_title); see `name`
+    title_language: str = ""  # the language `title` is in when it is not the digest's (an untranslated title)
     reports_url: str = ""  # where the reports are published (the reports_url setting); "" for none
     private: bool = False  # private material included (--include-private): said at the top; never emailed
     source: str = ""  # the data's version (view.cite): its git commit, or its SHA-256 outside git
-    due: tuple = ()  # followup.Due: follow-up dates passed or within DUE_DAYS (digest._digest_of)
+    due: tuple = ()  # followup.Due: follow-up dates passed or within DUE_DAYS (digest._edition)
+    language: str = "en"  # the language the digest is written in
+    source_language: str = "en"  # the language of the register's prose (Register.language)
+    translations: dict = dataclasses.field(default_factory=dict)  # prose_key(...) -> its text in `language`
+
+    def prose(self, kind: str, original: str, *key: object) -> Prose:
+        """An item's prose as this digest's reader sees it: the file's (unofficial) translation into the digest's
+        language where it has one, else the original, in the register's language. `kind` and `key` as in
+        prose_key: ("demand", id), ("resolution", id), ("entry", demand id, date, note)."""
+        text = self.translations.get(prose_key(kind, *key)) if self.language != self.source_language else None
+        return Prose(text, self.language, translated=True) if text else Prose(original, self.source_language)
 
     @property
     def change_count(self) -> int:
@@ -139,16 +151,48 @@ class Digest:
 
     @property
     def headline(self) -> str:
-        """What changed, in a few words ('2 new status entries, 1 correction' or 'no changes')."""
-        parts = [counted(len(self.new_entries), "{count} new status entry", "{count} new status entries"),
-                 counted(len(self.new_demands), "{count} new demand", "{count} new demands"),
-                 counted(len(self.corrections), "{count} correction", "{count} corrections")]
-        return ", ".join(p for p in parts if not p.startswith("0 ")) or "no changes"
+        """What changed, in a few words ('2 new status entries, 1 correction' or 'no changes'), in the active
+        language."""
+        parts = [counted(len(self.new_entries), "{count} new status entry", "{count} new status entries")
+                 if self.new_entries else "",
+                 counted(len(self.new_demands), "{count} new demand", "{count} new demands")
+                 if self.new_demands else "",
+                 counted(len(self.corrections), "{count} correction", "{count} corrections")
+                 if self.corrections else ""]
+        return ", ".join(p for p in parts if p) or _("no changes")
+
+    @property
+    def name(self) -> str:
+        """What the digest is called in its subject and heading: `title`, else "Demands digest" in the active
+        language."""
+        return self.title or _("Demands digest")
 
     @property
     def subject(self) -> str:
         """The email's subject: the register's name, what changed, and the day (short: the headline comes early)."""
-        return f"{self.title}: {self.headline} ({short_date(self.today)})"
+        return _("{title}: {changes} ({day})").format(title=self.name, changes=self.headline,
+                                                      day=short_date(self.today))
+
+
+def prose_key(kind: str, *key: object) -> str:
+    """The key of an item's prose field in Digest.translations: 'demand:<id>' (its one-line `demand`),
+    'resolution:<id>' (its `title`), 'entry:<demand id>:<date>:<note>' (a history entry's `note`)."""
+    return ":".join([kind, *(k.isoformat() if isinstance(k, dt.date) else str(k) for k in key)])
+
+
+def translations_into(register: Register, language: str) -> dict[str, str]:
+    """The register's translations into `language` of what a digest shows: each demand's one-liner, each
+    resolution's title and each entry's note, by prose_key; {} for the register's own language."""
+    from .prose import translation
+
+    if language == register.language:
+        return {}
+    found = {prose_key("resolution", r.id): translation(r, "title", language) for r in register.resolutions}
+    for d in register.demands:
+        found[prose_key("demand", d.id)] = translation(d, "demand", language)
+        for e in d.history:
+            found[prose_key("entry", d.id, e.date, e.note)] = translation(e, "note", language)
+    return {key: text for key, text in found.items() if text}
 
 
 def stale_list_due(delivered_before: dt.date | None, today: dt.date) -> bool:
@@ -192,7 +236,7 @@ def compare(before: Snapshot, now: Snapshot, *, today: dt.date, period_start: dt
     for key, old in before.demands.items():
         if key not in now.demands:
             corrections.append(Correction("demand", key, old.text("demand"), "demand", old.text("demand"),
-                                          "removed from the register"))
+                                          _("removed from the register")))
     for key, res in now.resolutions.items():
         if key in before.resolutions:
             corrections += _field_corrections("resolution", key, res["title"], before.resolutions[key], res,
@@ -231,12 +275,16 @@ def _history_changes(old: tuple[SnapshotEntry, ...],
         elif op in ("delete", "replace"):
             pairs = list(zip(range(i1, i2), range(j1, j2))) if op == "replace" else []
             for i, j in pairs:
-                changed.append((f"history entry of {old[i].date.isoformat()}", _entry_text(old[i]),
-                                _entry_text(new[j])))
+                changed.append((_entry_name(old[i]), _entry_text(old[i]), _entry_text(new[j])))
             for i in range(i1 + len(pairs), i2):
-                changed.append((f"history entry of {old[i].date.isoformat()}", _entry_text(old[i]), "removed"))
+                changed.append((_entry_name(old[i]), _entry_text(old[i]), _("removed")))
             added += range(j1 + len(pairs), j2)
     return sorted(added), changed
+
+
+def _entry_name(entry: SnapshotEntry) -> str:
+    # the date as the file writes it (date: 2022-03-01), so that the entry can be found there
+    return _("history entry of {date}").format(date=entry.date.isoformat())
 
 
 def _entry_text(entry: SnapshotEntry) -> str:
@@ -266,5 +314,5 @@ def _counts(before: Snapshot, now: Snapshot) -> tuple[StatusCount, ...]:
 
 def _shown(value: Any) -> str:
     if isinstance(value, (list, tuple)):
-        return ", ".join(value) or "(none)"
-    return "(empty)" if value in (None, "") else str(value)
+        return ", ".join(value) or _("(none)")
+    return _("(empty)") if value in (None, "") else str(value)

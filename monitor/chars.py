@@ -11,6 +11,8 @@ import re
 from array import array
 from collections.abc import Iterator
 
+from .i18n import N_, _
+
 # C0 controls except tab and line feed, DEL, C1 controls (NEL among them), and the Unicode line and paragraph
 # separators. Tab and LF are ordinary in multi-line text (a `|` block, a quoted "\n").
 _REFUSED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
@@ -19,8 +21,8 @@ _FOREIGN_LINE_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 # What a terminal could act on (escape sequences, a bell, a carriage return rewriting the line) or that would
 # reorder the rest of the line (bidirectional overrides and isolates).
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_LINE_NAMES = {"\r": "a carriage return (CR) without a line feed", "\x85": "the line break U+0085 (NEL)",
-               "\u2028": "the line separator U+2028", "\u2029": "the paragraph separator U+2029"}
+_LINE_NAMES = {"\r": N_("a carriage return (CR) without a line feed"), "\x85": N_("the line break U+0085 (NEL)"),
+               "\u2028": N_("the line separator U+2028"), "\u2029": N_("the paragraph separator U+2029")}
 
 
 has_refused = _REFUSED.search  # the fast test, for every scalar of a file
@@ -33,15 +35,17 @@ def first_refused(text: str) -> tuple[int, str] | None:
 
 
 def describe(char: str) -> str:
-    """A refused character's name for a message: `the control character U+001B`, `a byte that is not UTF-8`."""
+    """A refused character's name for a message, in the reader's language: `the invisible control character
+    U+001B`, `a byte that is not UTF-8 text`."""
     if "\ud800" <= char <= "\udfff":
-        return "a byte that is not UTF-8 text"
-    return f"the invisible control character U+{ord(char):04X}"
+        return _("a byte that is not UTF-8 text")
+    return _("the invisible control character U+{code}").format(code=f"{ord(char):04X}")
 
 
 def describe_line_break(char: str) -> str:
-    """A foreign line break's name for a message: `a carriage return (CR) without a line feed`, ..."""
-    return _LINE_NAMES[char]
+    """A foreign line break's name for a message, in the reader's language: `a carriage return (CR) without a line
+    feed`, ..."""
+    return _(_LINE_NAMES[char])
 
 
 def foreign_line_breaks(text: str) -> Iterator[tuple[int, str]]:

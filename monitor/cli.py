@@ -215,7 +215,7 @@ def _add_demand_options(sub: argparse.ArgumentParser) -> None:
 
     for field in DEMAND:
         option = "--" + field.name.replace("_", "-")
-        if field.name in ("id", "history"):
+        if field.name in ("id", "history") or field.kind == "translations":
             continue
         if field.kind == "ids":
             sub.add_argument(option, action="append", default=[], metavar="ID", help=field.description)

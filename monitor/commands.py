@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import MonitorError
+from .i18n import _
 from .model import Register
 
 if TYPE_CHECKING:
@@ -50,9 +51,11 @@ def view_of(data_path: str | os.PathLike, *, today: dt.date, as_of: dt.date | No
 
     shown = as_of or today
     if shown > today:
-        raise BadDays(f"--as-of {shown} is after today ({today}) — give a day that has passed")
+        raise BadDays(_("--as-of {day} is after today ({today}) — give a day that has passed").format(
+            day=shown, today=today))
     if since is not None and since >= shown:
-        raise BadDays(f"--since {since} is not before {shown}, the day the report shows — give an earlier day")
+        raise BadDays(_("--since {since} is not before {day}, the day the report shows — give an earlier day").format(
+            since=since, day=shown))
     return View(as_of=shown, since=since, past=shown < today, source=cite(data_path), private=include_private)
 
 
@@ -135,11 +138,21 @@ def status(data_path: str | os.PathLike, *, resolution: str | None, today: dt.da
     view = view_of(data_path, today=today, as_of=as_of, since=since, include_private=include_private)
     register = _shown(register, view)
     if resolution and resolution not in {r.id for r in register.resolutions}:
-        raise NoSuchResolution(f"there is no resolution '{resolution}'{' on ' + str(view.as_of) if view.past else ''}"
-                               " — use one of: " + (", ".join(r.id for r in register.resolutions) or "(none yet)"))
+        raise NoSuchResolution(_no_such_resolution(resolution, register, view))
     if due_only:
         return render_due(register, resolution_id=resolution, today=view.as_of)
     return render_status(register, resolution_id=resolution, today=view.as_of, since=view.since)
+
+
+def _no_such_resolution(resolution: str, register: Register, view: View) -> str:
+    """Why `--resolution` names nothing, with the ids there are (on the view's day, when it has passed)."""
+    from .words import list_separator
+
+    ids = list_separator().join(r.id for r in register.resolutions) or _("(none yet)")
+    if view.past:
+        return _("there is no resolution '{id}' on {day} — use one of: {ids}").format(id=resolution, day=view.as_of,
+                                                                                      ids=ids)
+    return _("there is no resolution '{id}' — use one of: {ids}").format(id=resolution, ids=ids)
 
 
 def _shown(register: Register, view: View) -> Register:
@@ -197,15 +210,17 @@ def validate(data_path: str | os.PathLike, *, today: dt.date | None, against: st
 def _digest_files(out: str) -> Iterator[None]:
     """The digest's files and state as plain messages: a pipe where a file goes, a folder we may not write."""
     from .readfile import NotARegularFile
+    from .words import system_reason
 
     try:
         yield
     except NotARegularFile as exc:
-        raise DigestNotWritten(f"{exc.path}: {exc.strerror} — remove or rename it, or choose another folder with "
-                               "--out") from None
+        raise DigestNotWritten(_("{path}: {reason} — remove or rename it, or choose another folder with --out").format(
+            path=exc.path, reason=exc.strerror)) from None
     except OSError as exc:
-        raise DigestNotWritten(f"cannot write the digest to {out}/digests/: {exc.strerror or exc} — choose another "
-                               "folder with --out") from None
+        reason = system_reason(exc.strerror) if exc.strerror else str(exc)
+        raise DigestNotWritten(_("cannot write the digest to {folder}: {reason} — choose another folder with "
+                                 "--out").format(folder=f"{out}/digests/", reason=reason)) from None
 
 
 def digest(data_path: str | os.PathLike, out: str, *, since: dt.date | None, send: bool, today: dt.date,

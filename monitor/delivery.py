@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .i18n import _
 from .outbox import DeliveryError, DigestState
 from .store import file_lock
 
@@ -60,8 +61,9 @@ def sending_state(settings: Settings) -> Iterator[DigestState]:
     try:
         lock.__enter__()
     except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
-        raise DeliveryError(f"another 'monitor digest --send' or 'monitor schedule' is sending digests from {folder} "
-                            "right now; nothing was sent — wait until it has finished, then run this again") from None
+        raise DeliveryError(_("another 'monitor digest --send' or 'monitor schedule' is sending digests from {folder} "
+                              "right now; nothing was sent — wait until it has finished, then run this again").format(
+                                  folder=folder)) from None
     except OSError as exc:  # the lock file cannot be made (a read-only folder, a folder in its place)
         raise state_folder_error(folder, exc) from None
     try:
@@ -103,7 +105,7 @@ def deliver(state: DigestState, settings: Settings, message_id: str, *, to: list
     known = state.deliveries(message_id)
     for rcpt, st in known.items():
         if st == "sending":  # the last run stopped while the message itself was going out
-            why = "the last run stopped while the digest was going out to them"
+            why = _("the last run stopped while the digest was going out to them")
             state.mark(message_id, rcpt, "in-doubt", why)
             known[rcpt] = "in-doubt"
             result.in_doubt[rcpt] = why
@@ -151,6 +153,7 @@ def _defer(state: DigestState, message_id: str, rcpt: str, why: str, result: Del
         result.waiting[rcpt] = why
         result.deferred[rcpt] = since
         return
-    why = f"{why} (and so on every try since {since:%Y-%m-%d %H:%M} UTC, for more than a day, so it counts as failed)"
+    why = _("{reason} (and so on every try since {since} UTC, for more than a day, so it counts as failed)").format(
+        reason=why, since=f"{since:%Y-%m-%d %H:%M}")
     state.mark(message_id, rcpt, "failed", why)
     result.failed[rcpt] = why

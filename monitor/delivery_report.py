@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .delivery import Delivery, deliver, sending_state
+from .i18n import _
 from .outbox import DeliveryError, DigestState, find_digest, short_id
 
 if TYPE_CHECKING:
@@ -41,8 +42,8 @@ def resend(settings: Settings, ident: str, to: str | None = None, *, sleep: Slee
             order = dict.fromkeys(state.outbox_entry(message_id)["recipients"] + list(rows))  # as in mail_to
             targets = [r for r in order if rows.get(r) in ("in-doubt", "failed", "sending")]
             if not targets:
-                raise DeliveryError(f"nobody is in doubt or failed for digest {short_id(message_id)} — to send it to "
-                                    "someone anyway, add --to ADDRESS")
+                raise DeliveryError(_("nobody is in doubt or failed for digest {short} — to send it to someone "
+                                      "anyway, add --to ADDRESS").format(short=short_id(message_id)))
         d = deliver(state, settings, message_id, to=targets, sleep=sleep)
         return d, delivery_text(state, d)
 
@@ -50,7 +51,7 @@ def resend(settings: Settings, ident: str, to: str | None = None, *, sleep: Slee
 def digest_status(settings: Settings) -> str:
     """`monitor digest --status`: the last digests and who is in doubt or failed (reads only, never creates)."""
     if not (Path(settings.state_dir) / "digest.sqlite").exists():
-        return "No digest has been sent yet (nothing in the state folder).\n"
+        return _("No digest has been sent yet (nothing in the state folder).") + "\n"
     state = DigestState(settings.state_dir)
     try:
         return status_text(state)
@@ -58,32 +59,49 @@ def digest_status(settings: Settings) -> str:
         state.close()
 
 
-def delivery_text(state: DigestState, d: Delivery, earlier: bool = False) -> str:
-    """What happened to one digest in this run, in plain words ending with what to do."""
-    what = "The earlier digest waiting in the outbox was" if earlier else "It was"
+def delivery_text(state: DigestState, d: Delivery, earlier: bool = False, language: str = "") -> str:
+    """What happened to one digest in this run, in plain words ending with what to do. `language`: the name of the
+    digest's language, when a run sends one per language."""
     short = short_id(d.message_id)
     parts = []
     if d.sent:
-        parts.append(f"{what} emailed to {', '.join(d.sent)} (Message-ID {d.message_id}).")
+        who = ", ".join(d.sent)
+        if earlier:
+            sent = _("The earlier digest waiting in the outbox was emailed to {recipients} (Message-ID {message_id}).")
+        elif language:
+            sent = _("The digest in {language} was emailed to {recipients} (Message-ID {message_id}).")
+        else:
+            sent = _("It was emailed to {recipients} (Message-ID {message_id}).")
+        parts.append(sent.format(recipients=who, message_id=d.message_id, language=language))
     for rcpt, why in d.in_doubt.items():
-        parts.append(f"In doubt for {rcpt}: {why}. It is not sent again by itself, to avoid a duplicate; ask them "
-                     f"whether it arrived, and if not run 'monitor digest --resend {short} --to {_quoted(rcpt)}'.")
+        parts.append(_("In doubt for {recipient}: {reason}. It is not sent again by itself, to avoid a duplicate; ask "
+                       "them whether it arrived, and if not run 'monitor digest --resend {short} --to {address}'.")
+                     .format(recipient=rcpt, reason=why, short=short, address=_quoted(rcpt)))
     for rcpt, why in d.failed.items():
-        parts.append(f"Failed for {rcpt}: {why} — correct the address in mail_to or ask the mail server's keeper, "
-                     f"then run 'monitor digest --resend {short} --to ADDRESS'.")
+        parts.append(_("Failed for {recipient}: {reason} — correct the address in mail_to or ask the mail server's "
+                       "keeper, then run 'monitor digest --resend {short} --to ADDRESS'.")
+                     .format(recipient=rcpt, reason=why, short=short))
     # one sentence per reason: a server that cannot be reached concerns everyone left, a 4xx only its recipient
     for why in dict.fromkeys(d.waiting.values()):
-        who = [rcpt for rcpt, reason in d.waiting.items() if reason == why]
-        since = [f"{d.deferred[r]:%Y-%m-%d %H:%M} UTC" for r in who if r in d.deferred]
-        later = (f" (so since {since[0]}; if it still says so a day after that, it counts as failed)" if since
-                 else "")
-        parts.append(f"Not yet delivered to {', '.join(who)}: {why}{later}.")
+        who = ", ".join(rcpt for rcpt, reason in d.waiting.items() if reason == why)
+        since = [f"{d.deferred[r]:%Y-%m-%d %H:%M} UTC" for r in d.waiting if d.waiting[r] == why and r in d.deferred]
+        if since:
+            parts.append(_("Not yet delivered to {recipients}: {reason} (so since {since}; if it still says so a day "
+                           "after that, it counts as failed).").format(recipients=who, reason=why, since=since[0]))
+        else:
+            parts.append(_("Not yet delivered to {recipients}: {reason}.").format(recipients=who, reason=why))
     if d.waiting:
-        parts.append(f"It is kept in the outbox ({state.path}) and sent by the next 'monitor digest --send' or by "
-                     "'monitor schedule'.")
+        parts.append(_("It is kept in the outbox ({path}) and sent by the next 'monitor digest --send' or by "
+                       "'monitor schedule'.").format(path=state.path))
     if d.settled and not d.delivered and not d.waiting:
-        parts.append("Nobody has confirmed it, so the next digest still contains its changes.")
-    return " ".join(parts) or f"{what} already delivered to everyone."
+        parts.append(_("Nobody has confirmed it, so the next digest still contains its changes."))
+    if parts:
+        return " ".join(parts)
+    if earlier:
+        return _("The earlier digest waiting in the outbox was already delivered to everyone.")
+    if language:
+        return _("The digest in {language} was already delivered to everyone.").format(language=language)
+    return _("It was already delivered to everyone.")
 
 
 def _quoted(text: str) -> str:
@@ -94,17 +112,18 @@ def status_text(state: DigestState, limit: int = 10) -> str:
     """The last digests and each recipient's state, as lines for the terminal; who needs a decision first."""
     lines = []
     last = state.latest_snapshot()
-    lines.append(f"The next digest covers the changes since {last.taken.isoformat()}." if last
-                 else "No digest has reached anyone yet: the next one is the first.")
+    lines.append(_("The next digest covers the changes since {day}.").format(day=last.taken.isoformat()) if last
+                 else _("No digest has reached anyone yet: the next one is the first."))
+    # the states as the README names them: a row's state word is the key, not translated
     for mid in state.message_ids()[:limit]:
         entry = state.outbox_entry(mid)
         rows, details = state.deliveries(mid), state.details(mid)
         if entry["done"] is None:
-            how = "waiting in the outbox"
+            how = _("waiting in the outbox")
         elif entry["delivered"]:
-            how = "delivered"
+            how = _("delivered")
         else:
-            how = "reached nobody (its changes go into the next digest)"
+            how = _("reached nobody (its changes go into the next digest)")
         lines.append(f"{short_id(mid)}  {entry['digest_date'].isoformat()}  {how}  {entry['subject']}")
         for rcpt in dict.fromkeys(list(entry["recipients"]) + list(rows)):
             st = rows.get(rcpt, "not yet sent")
@@ -114,6 +133,6 @@ def status_text(state: DigestState, limit: int = 10) -> str:
     doubt = any(st in ("in-doubt", "failed") for mid in state.message_ids()[:limit]
                 for st in state.deliveries(mid).values())
     if doubt:
-        lines.append("To send a digest again to those in doubt or failed: monitor digest --resend ID "
-                     "(add --to ADDRESS for one address).")
+        lines.append(_("To send a digest again to those in doubt or failed: monitor digest --resend ID "
+                       "(add --to ADDRESS for one address)."))
     return "\n".join(lines) + "\n"

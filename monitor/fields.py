@@ -1,9 +1,11 @@
-"""The vocabulary of demands.yaml: its fields, the id, date and link rules, and how each status looks.
+"""The vocabulary of demands.yaml: its fields, the id, date, link and language rules, and how each status looks.
 
 One place for each: the validator reads which keys exist and which are required, the JSON Schema is generated
 from the same table, and the editor, the frames and the renderers take the rules and the status symbols and
 colours from here (renderers never import the validator). Adding an optional field to a demand is one line in
-DEMAND plus its tests and the schema's regenerated output.
+DEMAND plus its tests and the schema's regenerated output. A field marked `translatable` may be given in other
+languages under its block's `translations:` (`ru:`, then the field's name and its text); every such translation is
+unofficial, made by whoever keeps the file.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from urllib.parse import urlsplit
 from .model import Status
 
 Kind = Literal["id", "text", "date", "url", "status", "flag", "texts", "ids", "urls", "entries", "resolutions",
-               "demands"]
+               "demands", "language", "translations"]
 
 
 @dataclass(frozen=True)
@@ -28,17 +30,25 @@ class Field:
     kind: Kind
     description: str = ""
     private: bool = False  # for the team only: never in a report, workbook or digest without --include-private
+    translatable: bool = False  # prose that `translations:` may give in other languages (see translatable())
 
 
 TOP = (
-    Field("title", False, "text", "What the register is about, e.g. \"European Parliament demands on Kazakhstan\"."),
+    Field("language", False, "language", "The language the titles, demands, quoted texts and notes of this file are "
+          "written in, as a code: en (the default), ru, kk, pt-BR."),
+    Field("title", False, "text", "What the register is about, e.g. \"European Parliament demands on Kazakhstan\".",
+          translatable=True),
+    Field("translations", False, "translations", "Unofficial translations of the title, by language code: `ru:`, "
+          "and indented under it `title: ...` in Russian. Reports in that language show the translation."),
     Field("topics", False, "texts", "The fixed set of topic labels."),
     Field("resolutions", True, "resolutions"),
     Field("demands", True, "demands"),
 )
 RESOLUTION = (
     Field("id", True, "id", "What reports and demands call this resolution, e.g. \"2013\"."),
-    Field("title", True, "text", "The resolution's full title."),
+    Field("title", True, "text", "The resolution's full title.", translatable=True),
+    Field("translations", False, "translations", "Unofficial translations of the title, by language code: `ru:`, "
+          "and indented under it `title: ...` in Russian. Reports in that language show the translation."),
     Field("adopted", True, "date", "The day it was adopted, YYYY-MM-DD."),
     Field("reference", False, "text", "The Parliament's own number, e.g. P7_TA(2013)0190."),
     Field("procedure", False, "text", "The procedure file, e.g. 2013/2600(RSP)."),
@@ -51,8 +61,12 @@ DEMAND = (
     Field("addressee", True, "text", "Who must act."),
     Field("topic", True, "text", "One of the file's topics."),
     Field("person", False, "text", "The person the demand is about, where it is about one person."),
-    Field("demand", True, "text", "One line: what is demanded."),
-    Field("text", True, "text", "The demand's words, from the adopted text or the source in quoted_from."),
+    Field("demand", True, "text", "One line: what is demanded.", translatable=True),
+    Field("text", True, "text", "The demand's words, from the adopted text or the source in quoted_from.",
+          translatable=True),
+    Field("translations", False, "translations", "Unofficial translations of `demand` and `text`, by language code: "
+          "`ru:`, and indented under it `demand: ...` in Russian. Reports in that language show the translated "
+          "`demand`; a translated `text` only beside the quoted original, never instead of it."),
     Field("quoted_from", False, "url", "Where `text` comes from, when it is not the adopted text itself."),
     Field("repeats", False, "ids", "Ids of the same demand made by earlier resolutions."),
     Field("private_notes", False, "text", "For the team only (a source who must stay unnamed, say): never in a "
@@ -62,7 +76,9 @@ DEMAND = (
 ENTRY = (
     Field("date", True, "date", "When it happened, YYYY-MM-DD."),
     Field("status", True, "status"),
-    Field("note", True, "text", "One sentence: what happened."),
+    Field("note", True, "text", "One sentence: what happened.", translatable=True),
+    Field("translations", False, "translations", "Unofficial translations of the note, by language code: `ru:`, "
+          "and indented under it `note: ...` in Russian. May be added to a past entry: the record is unchanged."),
     Field("sources", False, "urls", "http(s) addresses of the evidence."),
     Field("follow_up", False, "date", "By when the team means to check again, or by when a report back was asked "
           "for, YYYY-MM-DD; a later entry without one clears it."),
@@ -74,6 +90,25 @@ ENTRY = (
 def keys(fields: tuple[Field, ...]) -> dict[str, bool]:
     """{name: required} in the file's order, for the validator's key check."""
     return {f.name: f.required for f in fields}
+
+
+def translatable(fields: tuple[Field, ...]) -> tuple[str, ...]:
+    """The fields of a block that its `translations:` may translate, in the file's order."""
+    return tuple(f.name for f in fields if f.translatable)
+
+
+# -- languages --------------------------------------------------------------------------------------------------------
+# The file's `language:` and the keys of `translations:`. Any plausible code is accepted, not only the languages
+# monitor's own words are translated into: a register may carry Kazakh before the interface speaks it.
+DEFAULT_LANGUAGE = "en"
+# ISO 639 letters, then optionally a script (kk-Latn) and a region (pt-BR, es-419), as BCP 47 writes them
+LANGUAGE_REGEX = "[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?"
+_LANGUAGE = re.compile(LANGUAGE_REGEX + r"\Z")
+
+
+def is_language(value: str) -> bool:
+    """True for a language code as the file writes it: ru, kk, kk-Latn, pt-BR."""
+    return bool(_LANGUAGE.match(value))
 
 
 # -- ids ------------------------------------------------------------------------------------------------------------

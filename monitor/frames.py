@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .i18n import N_
 from .model import Demand, Register, Status
 
 if TYPE_CHECKING:  # pandas is imported by the functions that use it, so that other commands start quickly
@@ -18,8 +19,10 @@ if TYPE_CHECKING:  # pandas is imported by the functions that use it, so that ot
 RECENT_DAYS = 90
 RELEASE_STEM = "releas"  # release, released, releasing: a demand to free someone
 
-FREE = {Status.MET: "yes", Status.PARTLY_MET: "partly", Status.NOT_MET: "no", Status.REVERSED: "no",
-        Status.PENDING: "not known", Status.IN_PROGRESS: "not known"}
+# whether a person is free, by the status of their release demand: kept in English in the frame, translated with
+# _() where it is shown
+FREE = {Status.MET: N_("yes"), Status.PARTLY_MET: N_("partly"), Status.NOT_MET: N_("no"), Status.REVERSED: N_("no"),
+        Status.PENDING: N_("not known"), Status.IN_PROGRESS: N_("not known")}
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import MonitorError
+from .i18n import _, format_number, ngettext
 from .load import Loaded, YList, YMap, parse_bytes, read_file
 from .model import Register
 from .problems import Problem, problem
+from .words import in_revision, since_revision
 
 _ENTRY_FIELDS = ("date", "status", "note", "sources")
 
@@ -75,8 +77,9 @@ def check_history_kept(path: str | os.PathLike, rev: str = "HEAD", *, staged: bo
     old_data = _committed(top, old_rev, old_path)
     if old_data is None:
         if old_path != relative:
-            raise GuardUnavailable(f"there is no {old_path} in {old_rev} — give the path from the repository's top "
-                                   f"folder, as 'git ls-tree -r --name-only {old_rev}' lists it")
+            raise GuardUnavailable(_("there is no {path} in {rev} — give the path from the repository's top folder, "
+                                     "as 'git ls-tree -r --name-only {rev}' lists it").format(path=old_path,
+                                                                                             rev=old_rev))
         _refuse_if_moved(top, relative, old_rev, new)
         return []
     old = _readable_register(parse_bytes(old_data, f"{old_rev}:{old_path}"), old_rev, old_path)
@@ -88,8 +91,8 @@ def check_history_kept(path: str | os.PathLike, rev: str = "HEAD", *, staged: bo
     for old_demand in _items(old.get("demands")):
         did = old_demand.get("id")
         if did not in new_demands:
-            problems.append(problem("demand-removed", (shown, *anchor), id=did, line=old_demand.pos[0], rev=_said(rev),
-                                    committed=f"{old_rev}:{old_path}"))
+            problems.append(problem("demand-removed", (shown, *anchor), id=did, line=old_demand.pos[0],
+                                    rev=in_revision(rev), committed=f"{old_rev}:{old_path}"))
             continue
         problems.extend(_compare_histories(shown, rev, did, old_demand, new_demands[did]))
     return problems
@@ -102,11 +105,14 @@ def _readable_register(old: Loaded, rev: str, relative: str) -> YMap | None:
                                     and isinstance(old.tree.get("demands"), (YList, type(None))))
     if not errors and shape_ok:
         return old.tree if isinstance(old.tree, YMap) else None
-    why = f"line {errors[0].line}: {errors[0].message}" if errors else "it holds no list of demands"
-    raise HistoryUnchecked(
-        f"the version of {relative} in {rev} cannot be read ({why}), so the history cannot be checked against it — "
-        f"check against an earlier commit in which it could be read (git log --oneline -- {relative} lists them), "
-        f"for example: monitor validate --against {rev}~1")
+    if errors:
+        why = _("line {line}: {message}").format(line=errors[0].line, message=errors[0].message)
+    else:
+        why = _("it holds no list of demands")
+    raise HistoryUnchecked(_(
+        "the version of {path} in {rev} cannot be read ({why}), so the history cannot be checked against it — "
+        "check against an earlier commit in which it could be read (git log --oneline -- {path} lists them), "
+        "for example: monitor validate --against {rev}~1").format(path=relative, rev=rev, why=why))
 
 
 def _refuse_if_moved(top: str, relative: str, rev: str, new: YMap) -> None:
@@ -127,10 +133,14 @@ def _refuse_if_moved(top: str, relative: str, rev: str, new: YMap) -> None:
             best = (old_path, shared)
     if best is not None:
         old_path, shared = best
-        raise HistoryUnchecked(
-            f"{relative} is not in {rev}, but {rev} has {old_path} with {shared} of the same demands: the file was "
-            f"moved, renamed or copied since {rev}, so its history cannot be checked as {relative} — check it "
-            f"against the old name: monitor --file {relative} validate --against {rev}:{old_path}")
+        raise HistoryUnchecked(ngettext(
+            "{path} is not in {rev}, but {rev} has {old_path} with {count} of the same demands: the file was "
+            "moved, renamed or copied since {rev}, so its history cannot be checked as {path} — check it "
+            "against the old name: monitor --file {path} validate --against {rev}:{old_path}",
+            "{path} is not in {rev}, but {rev} has {old_path} with {count} of the same demands: the file was "
+            "moved, renamed or copied since {rev}, so its history cannot be checked as {path} — check it "
+            "against the old name: monitor --file {path} validate --against {rev}:{old_path}", shared).format(
+                path=relative, rev=rev, old_path=old_path, count=format_number(shared)))
 
 
 def _registers_in(top: str, rev: str) -> Iterator[tuple[str, bytes]]:
@@ -138,16 +148,16 @@ def _registers_in(top: str, rev: str) -> Iterator[tuple[str, bytes]]:
     listing = subprocess.run(["git", "ls-tree", "-r", "-z", rev], cwd=top, capture_output=True, check=True).stdout
     blobs = []
     for record in listing.split(b"\0"):
-        meta, _, name = record.partition(b"\t")
+        meta, _tab, name = record.partition(b"\t")
         fields = meta.split()
         if len(fields) == 3 and fields[1] == b"blob" and name.lower().endswith((b".yaml", b".yml")):
             blobs.append((name.decode("utf-8", "replace"), fields[2]))
     if not blobs:
         return
     batch = subprocess.run(["git", "cat-file", "--batch"], cwd=top, capture_output=True, check=True,
-                           input=b"".join(oid + b"\n" for _, oid in blobs)).stdout
+                           input=b"".join(oid + b"\n" for _path, oid in blobs)).stdout
     at = 0
-    for path_name, _ in blobs:
+    for path_name, _oid in blobs:
         header_end = batch.index(b"\n", at)
         size = int(batch[at:header_end].split()[2])
         data = batch[header_end + 1:header_end + 1 + size]
@@ -163,15 +173,15 @@ def _locate(path: str | os.PathLike) -> tuple[str, str]:
         top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=path.parent, capture_output=True,
                              text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
-        raise GuardUnavailable(f"{path.name} is not in a git repository, so there is no earlier version to compare "
-                               "with — run without --against") from None
+        raise GuardUnavailable(_("{name} is not in a git repository, so there is no earlier version to compare "
+                                 "with — run without --against").format(name=path.name)) from None
     return top, path.relative_to(Path(top).resolve()).as_posix()
 
 
 def _split_rev(rev: str, relative: str) -> tuple[str, str]:
     """`REV:PATH` (git's notation for a file in a revision) into its parts; a bare REV keeps the file's own path."""
     if rev[:1] != ":" and ":" in rev:
-        rev, _, named = rev.partition(":")
+        rev, _colon, named = rev.partition(":")
         return rev, named.lstrip("/")
     return rev, relative
 
@@ -180,7 +190,8 @@ def _committed(top: str, rev: str, relative: str) -> bytes | None:
     if not _has_commit(top, rev):
         if rev == "HEAD":  # a repository with no commit yet: nothing to protect
             return None
-        raise GuardUnavailable(f"git does not know the revision '{rev}' — use a commit, a branch or a tag")
+        raise GuardUnavailable(_("git does not know the revision '{rev}' — use a commit, a branch or a tag").format(
+            rev=rev))
     return _blob(top, f"{rev}:{relative}")
 
 
@@ -210,7 +221,7 @@ def _compare_histories(shown: str, rev: str, did: str | None, old: YMap, new: YM
         if changed:
             at = new_entry.pos
             problems.append(problem("history-rewritten", (shown, *at), entry=summary, id=did, fields=changed,
-                                    rev=_said(rev)))
+                                    rev=since_revision(rev)))
     return problems
 
 
@@ -224,8 +235,3 @@ def _norm(value: object) -> object:
     if isinstance(value, str):
         return " ".join(value.split())
     return value
-
-
-def _said(rev: str) -> str:
-    """A git revision as a message says it: HEAD is "the last commit (HEAD)"; other names are the user's own."""
-    return "the last commit (HEAD)" if rev == "HEAD" else rev

@@ -68,12 +68,15 @@ def _validate_one(path: str, args: argparse.Namespace) -> int:
         print(f"monitor: {checked.unchecked}", file=sys.stderr)
         return 1
     if checked.errors:
-        staged = " (the version staged for commit)" if args.staged else ""
-        from .render import counted
+        from .i18n import _, counted
 
         errors = counted(checked.errors, "{count} error", "{count} errors")
         warnings = counted(checked.warnings, "{count} warning", "{count} warnings")
-        print(f"{path}{staged}: {errors}, {warnings}", file=sys.stderr)
+        if args.staged:
+            summary = _("{path} (the version staged for commit): {errors}, {warnings}")
+        else:
+            summary = _("{path}: {errors}, {warnings}")
+        print(summary.format(path=path, errors=errors, warnings=warnings), file=sys.stderr)
         return 1
     return 0
 
@@ -126,7 +129,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     from .edit import add_demand
     from .fields import DEMAND
 
-    fields = {f.name: getattr(args, f.name) for f in DEMAND if f.name != "history"}  # every option `add` has
+    fields = {f.name: getattr(args, f.name) for f in DEMAND  # every option `add` has
+              if f.name != "history" and f.kind != "translations"}
     return _run_edit(args, lambda path, today: add_demand(path, fields, today=today))
 
 

@@ -31,8 +31,11 @@ if TYPE_CHECKING:
 SOURCE = "en"  # the language the strings are written in
 DOMAIN = "monitor"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-# how each language's dates and numbers look where the language alone does not say: English as written in the EU
-FORMAT_LOCALES = {"en": "en_GB"}
+# the CLDR locale of a language's dates and numbers, where it is not the language's code itself
+FORMAT_LOCALES: dict[str, str] = {}
+# date patterns where CLDR's long and medium ones are not what the readers expect: English day first, as written in
+# the EU ("14 March 2019"), with CLDR's plain English month abbreviations ("Sep", where British English has "Sept")
+DATE_PATTERNS = {"en": {"long": "d MMMM y", "medium": "d MMM y"}}
 _CODE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*\Z")
 
 
@@ -82,7 +85,7 @@ def language(code: str) -> Language:
     try:
         locale = Locale.parse(FORMAT_LOCALES.get(code, code).replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        locale = Locale.parse(FORMAT_LOCALES[SOURCE])
+        locale = Locale.parse(SOURCE)
     return Language(code, _translations(code), locale)
 
 
@@ -157,16 +160,19 @@ def counted(count: int, one: str, many: str) -> str:
 
 def long_date(day: dt.date) -> str:
     """'14 March 2019', '14 марта 2019 г.': the same whatever the machine's locale."""
-    from babel.dates import format_date
-
-    return format_date(day, "long", locale=current().locale)
+    return _date(day, "long")
 
 
 def short_date(day: dt.date) -> str:
     """'14 Mar 2019': compact for tables, still unambiguous."""
+    return _date(day, "medium")
+
+
+def _date(day: dt.date, form: str) -> str:
     from babel.dates import format_date
 
-    return format_date(day, "medium", locale=current().locale)
+    lang = current()
+    return format_date(day, DATE_PATTERNS.get(lang.code, {}).get(form, form), locale=lang.locale)
 
 
 def month_year(day: dt.date) -> str:

@@ -54,6 +54,8 @@ SETTING_HELP = {
     "timezone": "the time zone of day and hour, and of 'today' for every command",
     "stale_days": "an open demand whose status has not moved for this many days is listed as not moving",
     "watch_seconds": "how often `monitor schedule` looks whether demands.yaml changed",
+    "language": "the language of everything monitor writes (en, ru); a list writes the reports in each, each into "
+                "its own folder, and the first is the one of every other output",
     "reports_url": "the web address where the reports are published (with the review workflows: the Pages site); "
                    "the digest then links to them",
 }
@@ -163,7 +165,8 @@ def settings_toml() -> str:
                 if f.default is not dataclasses.MISSING and f.name in PARSERS}
     defaults["smtp_port"] = DEFAULT_PORTS[Settings.smtp_tls]
     defaults["state"] = DERIVED["state"]  # the same folder: a relative path counts from this file's folder
-    lines = ["# monitor.toml: settings for `monitor digest --send` and `monitor schedule`; nothing else needs them.",
+    lines = ["# monitor.toml: settings for `monitor digest --send` and `monitor schedule`, and the language monitor",
+             "# writes in; nothing else needs them.",
              "# Each setting below is commented out at its default (or, where it has none, shows an example):",
              "# remove the first '# ' and change the value to set it. An environment variable MONITOR_<NAME> (in",
              "# capitals) overrides this file. The mail password is never kept here: set MONITOR_SMTP_PASSWORD in",

@@ -21,6 +21,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from typing import TYPE_CHECKING, Literal
 
 from .errors import MonitorError
+from .i18n import _
 from .smtp import (
     Client,
     Clock,
@@ -157,9 +158,9 @@ class Mailer:
                     not_sent()
                 error = describe_failure(exc, self._clock)
                 if attempt == self.attempts:
-                    raise MailError(f"could not reach the mail server {self.settings.smtp_host}:"
-                                    f"{self.settings.smtp_port} after {self.attempts} attempts: {error}",
-                                    kind=_kind_of(exc)) from None
+                    raise MailError(_("could not reach the mail server {server} after {count} attempts: {error}")
+                                    .format(server=f"{self.settings.smtp_host}:{self.settings.smtp_port}",
+                                            count=self.attempts, error=error), kind=_kind_of(exc)) from None
             log.warning("sending to %s failed (%s); trying again in %.0f s", address, error, pause)
             self.sleep(pause)
             pause *= 3
@@ -169,13 +170,14 @@ class Mailer:
         """MAIL, RCPT, DATA and the message: smtplib.sendmail in steps, so that we know where a failure happened."""
         code, reply = smtp.mail(sender)
         if code != 250:
-            raise _refusal(code, reply, f"the mail server refused the sender {sender}", recipient, passing="retry")
+            raise _refusal(code, reply, _("the mail server refused the sender {sender}").format(sender=sender),
+                           recipient, passing="retry")
         code, reply = smtp.rcpt(address)
         if code not in (250, 251):
-            raise _refusal(code, reply, f"the mail server refused {address}", recipient)
+            raise _refusal(code, reply, _("the mail server refused {address}").format(address=address), recipient)
         code, reply = smtp.docmd("data")
         if code != 354:
-            raise _refusal(code, reply, "the mail server refused the digest", recipient)
+            raise _refusal(code, reply, _("the mail server refused the digest"), recipient)
         before_data()
         # Dot-stuffing and the end marker as smtplib.SMTP.data() does; the marker goes last, so a failure
         # while sending means the server cannot have taken the message: not in doubt, sent again later.
@@ -186,18 +188,19 @@ class Mailer:
             code, reply = smtp.getreply()
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
-            raise MailError(f"the connection to the mail server was lost after the digest was sent to {address}, "
-                            f"before the server confirmed it ({describe_failure(exc, self._clock)}): it may or may "
-                            "not have arrived", kind="in-doubt", recipient=recipient) from None
+            raise MailError(_("the connection to the mail server was lost after the digest was sent to {address}, "
+                              "before the server confirmed it ({error}): it may or may not have arrived").format(
+                                  address=address, error=describe_failure(exc, self._clock)),
+                            kind="in-doubt", recipient=recipient) from None
         if code != 250:
-            raise _refusal(code, reply, "the mail server refused the digest", recipient)
+            raise _refusal(code, reply, _("the mail server refused the digest"), recipient)
 
     def _connect(self) -> smtplib.SMTP:
         if self._smtp is not None:
             return self._smtp
         s = self.settings
         if not s.smtp_host:
-            raise MailError("no mail server is set — set smtp_host (MONITOR_SMTP_HOST)", kind="settings")
+            raise MailError(_("no mail server is set — set smtp_host (MONITOR_SMTP_HOST)"), kind="settings")
         context = tls_context(s.smtp_ca_file)
         warn_if_plain(s.smtp_host, s.smtp_tls, bool(s.smtp_user))
         smtp: smtplib.SMTP
@@ -208,25 +211,27 @@ class Mailer:
         try:
             code, reply = smtp.connect(s.smtp_host, s.smtp_port)
             if code != 220:
-                raise _refusal(code, reply, f"{s.smtp_host}:{s.smtp_port} does not accept mail now", None,
-                               permanent="settings", passing="retry")
+                raise _refusal(code, reply, _("{server} does not accept mail now").format(
+                    server=f"{s.smtp_host}:{s.smtp_port}"), None, permanent="settings", passing="retry")
             smtp.ehlo()
             if s.smtp_tls == "starttls":
                 if not smtp.has_extn("starttls"):
-                    raise MailError(f"{s.smtp_host}:{s.smtp_port} does not offer STARTTLS — set smtp_tls to "
-                                    "'ssl' (usually port 465) or, only on a trusted network, 'none'", kind="settings")
+                    raise MailError(_("{server} does not offer STARTTLS — set smtp_tls to 'ssl' (usually port 465) "
+                                      "or, only on a trusted network, 'none'").format(
+                                          server=f"{s.smtp_host}:{s.smtp_port}"), kind="settings")
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if s.smtp_user:
                 try:
                     smtp.login(s.smtp_user, s.smtp_password)
                 except smtplib.SMTPAuthenticationError as exc:
-                    raise MailError(f"the mail server did not accept the user name or password for "
-                                    f"{s.smtp_user}: {exc.smtp_code} {reply_text(exc.smtp_error)}",
+                    raise MailError(_("the mail server did not accept the user name or password for {user}: "
+                                      "{reply}").format(user=s.smtp_user,
+                                                        reply=f"{exc.smtp_code} {reply_text(exc.smtp_error)}"),
                                     kind="settings") from None
                 except smtplib.SMTPNotSupportedError:
-                    raise MailError(f"{s.smtp_host} does not offer a login on this connection — check smtp_tls",
-                                    kind="settings") from None
+                    raise MailError(_("{host} does not offer a login on this connection — check smtp_tls").format(
+                        host=s.smtp_host), kind="settings") from None
         except ssl.SSLCertVerificationError as exc:  # waiting will not change the certificate: refused at once
             smtp.close()
             raise MailError(certificate_refused(s.smtp_host, exc), kind="settings") from None
@@ -240,9 +245,11 @@ class Mailer:
 def _refusal(code: int, reply: bytes | str, what: str, recipient: str | None, permanent: MailErrorKind = "refused",
              passing: MailErrorKind = "deferred") -> MailError:
     """A reply that is not the one expected: 4xx passes (try again later), 5xx does not."""
+    answer = f"{code} {reply_text(reply)}"
     if 400 <= code < 500:
-        return MailError(f"{what} for now: {code} {reply_text(reply)}", kind=passing, recipient=recipient)
-    return MailError(f"{what}: {code} {reply_text(reply)}", kind=permanent, recipient=recipient)
+        return MailError(_("{refusal} for now: {reply}").format(refusal=what, reply=answer), kind=passing,
+                         recipient=recipient)
+    return MailError(f"{what}: {answer}", kind=permanent, recipient=recipient)
 
 
 def _kind_of(exc: BaseException) -> MailErrorKind:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import MonitorError
+from .i18n import _, format_number, ngettext
 from .snapshot import Baseline, Snapshot
 
 RecipientState = Literal["sending", "sent", "in-doubt", "failed", "deferred"]
@@ -74,8 +75,9 @@ class DigestState:
                   for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                                  "AND name NOT LIKE 'sqlite_%'")}
         if mark not in (0, APPLICATION_ID) or (tables and tables != TABLES):
-            other = ", ".join(sorted(set(tables) - set(TABLES))) or "its tables differ from ours"
-            raise SettingsError(_foreign(self.path, f"it is another program's SQLite database: {other}"))
+            other = ", ".join(sorted(set(tables) - set(TABLES))) or _("its tables differ from ours")
+            raise SettingsError(_foreign(self.path, _("it is another program's SQLite database: {tables}").format(
+                tables=other)))
         with self.db:
             self.db.executescript(SCHEMA)
             self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -108,7 +110,8 @@ class DigestState:
         row = self.db.execute("SELECT message_id, digest_date, subject, recipients, message, done FROM outbox "
                               "WHERE message_id = ?", (message_id,)).fetchone()
         if row is None:
-            raise DeliveryError(f"there is no digest {message_id} in {self.path} — see 'monitor digest --status'")
+            raise DeliveryError(_("there is no digest {message_id} in {path} — see 'monitor digest --status'").format(
+                message_id=message_id, path=self.path))
         delivered = self.db.execute("SELECT 1 FROM snapshots WHERE message_id = ?", (message_id,)).fetchone()
         return {"message_id": row[0], "digest_date": _day(row[1]), "subject": row[2],
                 "recipients": json.loads(row[3]), "message": row[4], "done": row[5], "delivered": bool(delivered)}
@@ -185,8 +188,8 @@ class DigestState:
 
 
 def _foreign(path: Path, why: str) -> str:
-    return (f"{path} is not monitor's digest database ({why}) — move that file away (monitor then starts a new "
-            "one) or set state (MONITOR_STATE) to another folder")
+    return _("{path} is not monitor's digest database ({why}) — move that file away (monitor then starts a new one) "
+             "or set state (MONITOR_STATE) to another folder").format(path=path, why=why)
 
 
 def _now() -> str:
@@ -213,6 +216,9 @@ def find_digest(state: DigestState, ident: str) -> str:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise DeliveryError(f"there is no digest '{ident}' in {state.path} — 'monitor digest --status' lists them "
-                            "with their short ids")
-    raise DeliveryError(f"'{ident}' fits {len(matches)} digests — give more of its Message-ID")
+        raise DeliveryError(_("there is no digest '{id}' in {path} — 'monitor digest --status' lists them with "
+                              "their short ids").format(id=ident, path=state.path))
+    # only ever two or more; Russian still has three forms for them ("к 21 сводке", "к 2 сводкам")
+    raise DeliveryError(ngettext("'{id}' fits {count} digests — give more of its Message-ID",
+                                 "'{id}' fits {count} digests — give more of its Message-ID", len(matches)).format(
+        id=ident, count=format_number(len(matches))))

@@ -9,7 +9,9 @@ import heapq
 from dataclasses import dataclass
 
 from .errors import MonitorError
-from .messages import CODES, ERROR, MESSAGES, NEAR, code_of
+from .i18n import _
+from .messages import CODES, ERROR, GIVEN, MESSAGES, NEAR, NUMBERS, code_of
+from .words import list_separator, system_reason
 
 Where = tuple[str, int, int]  # a file as shown to the user, and a 1-based line and column in it
 
@@ -36,7 +38,10 @@ class Problem:
 
 def format_problem(problem: Problem) -> str:
     """`PATH:LINE:COLUMN: severity: message — hint`, the form editors and CI logs understand. A problem about the
-    command line rather than a place in the file has line 0 and the command as its path: `monitor add: error: ...`."""
+    command line rather than a place in the file has line 0 and the command as its path: `monitor add: error: ...`.
+
+    The severity stays `error` or `warning` in every language, like the code: editors, CI problem matchers and
+    scripts find problems by `PATH:LINE:COL: error:`; the message and hint are in the reader's language."""
     from .chars import visible
 
     place = problem.path if problem.line == 0 else f"{problem.path}:{problem.line}:{problem.column}"
@@ -150,7 +155,7 @@ class DataError(MonitorError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sort_problems(problems)
-        super().__init__("\n".join(str(p) for p in self.problems if p.is_error) or "invalid data")
+        super().__init__("\n".join(str(p) for p in self.problems if p.is_error) or _("invalid data"))
 
 
 _IS_ERROR = {message_id: CODES[code_of(message_id)].severity == ERROR for message_id in MESSAGES}
@@ -160,19 +165,36 @@ def problem(message_id: str, where: Where, /, **values: object) -> Problem:
     """The one way to make a Problem: the catalogue's message `message_id` at `where`, filled with `values`.
 
     Its code is the part of the id before the dot, its severity the code's, its hint the message's or else the code's.
+    The message and hint are in the language active now (i18n.use), filled as messages.py says.
     """
     entry = MESSAGES[message_id]
     code = code_of(message_id)
-    shown = {name: _shown(name, value) for name, value in values.items()}
-    hint = CODES[code].hint if entry.hint is None else entry.hint.format_map(shown)
+    shown = _Values((name, _shown(name, value)) for name, value in values.items())
+    hint = _(CODES[code].hint) if entry.hint is None else _(entry.hint).format_map(shown) if entry.hint else ""
     path, line, column = where
-    return Problem(path, line, column, CODES[code].severity, code, entry.text.format_map(shown), hint)
+    return Problem(path, line, column, CODES[code].severity, code, _(entry.text).format_map(shown), hint)
+
+
+class _Values(dict):
+    """A message's values, and those every message may use without being given them (messages.GIVEN)."""
+
+    def __missing__(self, name: str) -> object:
+        if name in GIVEN:
+            return GIVEN[name]()
+        raise KeyError(name)
 
 
 def _shown(name: str, value: object) -> object:
-    """A value as a message shows it: a list (or a dict's keys) as "a, b, c"; `near` as messages.NEAR says."""
+    """A value as a message shows it: a list (or a dict's keys) as "a, b, c"; `near` as messages.NEAR says; a
+    count as the language writes numbers; what the system said of a file in the reader's language."""
     if name == "near":
-        return NEAR.format(value) if value else ""
+        return _(NEAR).format(word=value) if value else ""
     if isinstance(value, (list, tuple, dict)):  # a dict: its keys
-        return ", ".join(str(item) for item in value)
+        return list_separator().join(str(item) for item in value)
+    if name in NUMBERS and isinstance(value, int):
+        from .i18n import format_number
+
+        return format_number(value)
+    if name == "reason" and isinstance(value, str):
+        return system_reason(value)
     return value

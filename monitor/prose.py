@@ -13,7 +13,8 @@ from .model import Translations
 
 
 class Translated(Protocol):
-    translations: Translations
+    @property
+    def translations(self) -> Translations: ...  # read-only: the model's frozen dataclasses match
 
 
 @dataclass(frozen=True)

@@ -10,24 +10,30 @@ import os
 import stat
 from pathlib import Path
 
+from .i18n import N_, _
+
 
 class NotARegularFile(OSError):
     """The path exists but is a FIFO, a device, a socket or a folder; `kind` names which, in plain words."""
 
     def __init__(self, path: str | os.PathLike, kind: str) -> None:
-        super().__init__(f"{path} is {kind}, not a regular file")
+        super().__init__(_("{path} is {kind}, not a regular file").format(path=path, kind=kind))
         self.path, self.kind = Path(path), kind
-        self.strerror = f"it is {kind}, not a regular file"
+        self.strerror = _("it is {kind}, not a regular file").format(kind=kind)
 
 
 def kind_of(mode: int) -> str:
-    """Plain words for the type of file in a stat mode ('a regular file', 'a FIFO (named pipe)', ...)."""
-    for test, words in ((stat.S_ISREG, "a regular file"), (stat.S_ISDIR, "a folder"),
-                        (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
-                        (stat.S_ISSOCK, "a socket")):
+    """Plain words for the type of file in a stat mode ('a regular file', 'a FIFO (named pipe)', ...), in the
+    reader's language."""
+    for test, words in _KINDS:
         if test(mode):
-            return words
-    return "not a regular file"
+            return _(words)
+    return _("not a regular file")
+
+
+_KINDS = ((stat.S_ISREG, N_("a regular file")), (stat.S_ISDIR, N_("a folder")),
+          (stat.S_ISFIFO, N_("a FIFO (named pipe)")), (stat.S_ISCHR, N_("a device")), (stat.S_ISBLK, N_("a device")),
+          (stat.S_ISSOCK, N_("a socket")))
 
 
 def check_regular(path: str | os.PathLike) -> bool:
@@ -55,8 +61,13 @@ class TooLarge(OSError):
     """The file is larger than the limit it is read with."""
 
     def __init__(self, path: str | os.PathLike, size: int | None, limit: int) -> None:
-        what = f"{size:,} bytes" if size is not None else "more than that"
-        super().__init__(f"{path} is {what}, more than the limit of {limit:,}")
+        from .i18n import format_number
+
+        if size is None:
+            text = _("{path} is larger than the limit of {limit} bytes")
+        else:
+            text = _("{path} is {size} bytes, more than the limit of {limit}")
+        super().__init__(text.format(path=path, size=format_number(size or 0), limit=format_number(limit)))
         self.size, self.limit = size, limit
 
 

@@ -59,14 +59,15 @@ def preview_drafts(path: str | os.PathLike, resolution: dict, demands: list[dict
 
 def _values_splice(changes: dict[str, dict[str, str | None]]) -> Splice:
     from .proof import Changes
-    from .splice import key_lines, replace_spans, scalar_spans, value_text
+    from .splice import blank_lines_after, key_lines, replace_spans, scalar_spans, value_text
 
     def splice(source: Source, tree: YMap, shown: str) -> tuple[str, Changes]:
         found = {demand_id: _find_demand(tree, demand_id, shown, "monitor import") for demand_id in changes}
         wanted = {demand.value_pos[key] for demand_id, (_, demand) in found.items() for key in changes[demand_id]
                   if key in demand}
         spans = scalar_spans(source.text, wanted)
-        edits, replaced = [], {}
+        edits: list[tuple[int, int, str]] = []
+        replaced = {}
         for demand_id, values in changes.items():
             index, demand = found[demand_id]
             _check_options("monitor import", demand.pos, {k: v for k, v in values.items() if v is not None})
@@ -78,14 +79,15 @@ def _values_splice(changes: dict[str, dict[str, str | None]]) -> Splice:
                 if span is None or (value is None and lines is None):
                     raise DataError([problem("unsafe-edit.value", (shown, demand.key_pos.get(key, demand.pos)[0], 1),
                                              key=key, id=demand_id)])
-                if value is None:
-                    edits.append((*lines, ""))  # type: ignore[misc]
+                if value is None:  # the key's lines go (`lines` is set: checked above)
+                    edits.extend([lines] if lines else [])
                     del item[key]
                     continue
                 block_end = span.style in ("|", ">") and source.text[span.end - 1:span.end] == "\n"
-                edits.append((span.start, span.end, value_text(value, key_col=demand.key_pos[key][1] - 1, key=key,
-                                                               newline=source.newline, flow=flow,
-                                                               block_line_break=block_end)))
+                end, blanks = blank_lines_after(source.text, span.end) if block_end else (span.end, "")
+                edits.append((span.start, end, value_text(value, key_col=demand.key_pos[key][1] - 1, key=key,
+                                                          newline=source.newline, flow=flow,
+                                                          block_line_break=block_end) + blanks))
                 item[key] = value
             replaced[("demands", index)] = item
         first = min((demand.pos[0] for _, demand in found.values()), default=1)

@@ -2,7 +2,8 @@
 
 Generated from the field table in fields.py, which the validator reads too. The schema and `monitor validate`
 accept and refuse the same files for all a schema can express (tests/test_agreement.py lists the differences);
-`validate` remains the judge: it also checks calendar dates, order, links and the topics list.
+`validate` remains the judge: it also checks calendar dates, order, links and the topics list, and warns of a
+translation into the file's own language.
 """
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ _ID = {"type": "string", "pattern": f"^{fields.ID_REGEX}$", "maxLength": fields.
 _DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
 _URL = {"type": "string", "pattern": "^https?://", "format": "uri"}
 _TEXT = {"type": "string", "minLength": 1}
+_LANGUAGE = {"type": "string", "pattern": f"^{fields.LANGUAGE_REGEX}$"}
 _STATUS = {"enum": list(s.value for s in STATUS_MEANINGS),
            "description": "; ".join(f"{s.value}: {m}" for s, m in STATUS_MEANINGS.items())}
 _KINDS: dict[str, dict] = {
     "id": _ID, "text": _TEXT, "date": _DATE, "url": _URL, "status": _STATUS, "flag": {"type": "boolean"},
+    "language": _LANGUAGE,
     "texts": {"type": "array", "items": _TEXT}, "ids": {"type": "array", "items": _ID},
     "urls": {"type": "array", "items": _URL},
     "entries": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/entry"}},
@@ -28,8 +31,15 @@ _KINDS: dict[str, dict] = {
 }
 
 
-def _property(field: Field) -> dict:
-    prop = dict(_KINDS[field.kind])
+def _translations(table: tuple[Field, ...]) -> dict:
+    """`translations:` of a block: language code -> {translatable field -> its text}, at least one of them."""
+    return {"type": "object", "propertyNames": _LANGUAGE,
+            "additionalProperties": {"type": "object", "additionalProperties": False, "minProperties": 1,
+                                     "properties": {name: _TEXT for name in fields.translatable(table)}}}
+
+
+def _property(field: Field, table: tuple[Field, ...]) -> dict:
+    prop = _translations(table) if field.kind == "translations" else dict(_KINDS[field.kind])
     if not field.required and field.kind != "flag":  # `person:` left empty means none, as in validate
         prop["type"] = [prop["type"], "null"]
     if field.description:
@@ -40,7 +50,7 @@ def _property(field: Field) -> dict:
 def _object(table: tuple[Field, ...]) -> dict:
     return {"type": "object", "additionalProperties": False,
             "required": [f.name for f in table if f.required],
-            "properties": {f.name: _property(f) for f in table}}
+            "properties": {f.name: _property(f, table) for f in table}}
 
 
 def build_schema() -> dict:

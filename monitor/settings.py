@@ -52,6 +52,8 @@ class Settings:
     smtp_timeout: float = 60.0
     mail_from: str = ""
     mail_to: tuple[str, ...] = ()
+    # the language asked for by each of mail_to's addresses (its ":ru" suffix), "" where none was: see mail_groups
+    mail_languages: tuple[str, ...] = ()
     digest_day: str = "mon"
     digest_hour: int = 8
     digest_minute: int = 0
@@ -61,6 +63,14 @@ class Settings:
     watch_seconds: int = 60
     reports_url: str = ""
     sources: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def mail_groups(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The recipients by language, in mail_to's order of first appearance: an address without a language
+        suffix gets the settings' first language. ((code, addresses), ...); () without mail_to."""
+        groups: dict[str, list[str]] = {}
+        for address, code in zip(self.mail_to, self.mail_languages or ("",) * len(self.mail_to)):
+            groups.setdefault(code or self.language[0], []).append(address)
+        return tuple((code, tuple(addresses)) for code, addresses in groups.items())
 
     def check_mail(self) -> None:
         """Raise SettingsError unless everything needed to send mail is set."""
@@ -143,13 +153,16 @@ def check_address(value: str, where: str) -> str:
     return _address(value, where)
 
 
-def _addresses(value: Any, where: str) -> tuple[str, ...]:
+def _addresses(value: Any, where: str) -> tuple[tuple[str, str], ...]:
+    """mail_to: ((address, language code or ""), ...); "b@example.org:ru" asks for Russian (see _language_suffix)."""
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list):
-        raise SettingsError(f"{where}: write a list of addresses, e.g. [\"a@example.org\", \"b@example.org\"]")
-    clean = tuple(_address(item, where) for item in items if not isinstance(item, str) or item.strip())
+        raise SettingsError(f"{where}: write a list of addresses, e.g. [\"a@example.org\", \"b@example.org:ru\"]")
+    split = [_language_suffix(item, where) if isinstance(item, str) else (item, "")
+             for item in items if not isinstance(item, str) or item.strip()]
+    clean = tuple((_address(item, where), code) for item, code in split)
     seen: dict[str, str] = {}
-    for item in clean:
+    for item, _code in clean:
         # one mailbox, however written ('a@x', 'Ann <A@x>'): each entry gets its own copy of the digest
         key = parseaddr(item)[1].lower()
         if key in seen:
@@ -157,6 +170,26 @@ def _addresses(value: Any, where: str) -> tuple[str, ...]:
                                 "it once, or it gets the digest twice")
         seen[key] = item
     return clean
+
+
+def _language_suffix(item: str, where: str) -> tuple[str, str]:
+    """'b@example.org:ru' -> ('b@example.org', 'ru'); 'Bee <b@example.org>:ru' too. A colon after the address's
+    domain starts a language suffix (an address has none there); SettingsError when monitor has no such language."""
+    from .i18n import UnknownLanguage, _, available, language
+
+    text = item.strip()
+    head, at, domain = text.rpartition("@")
+    if not at or ":" not in domain.rpartition("]")[2]:  # a@[IPv6:2001:db8::1] is an address, not a suffix
+        return text, ""
+    domain, _colon, code = domain.rpartition(":")
+    try:
+        language(code.strip())
+    except UnknownLanguage:
+        raise SettingsError(_("{where}: '{address}' asks for a language monitor does not have ('{code}') — write "
+                              "one of: {languages} after the colon (for example b@example.org:ru), or leave out "
+                              "':{code}' to send that address the digest in the settings' first language").format(
+            where=where, address=text[:80], code=code.strip()[:20], languages=", ".join(available()))) from None
+    return f"{head}@{domain}".strip(), code.strip()
 
 
 def _timezone(value: Any, where: str) -> str:
@@ -285,6 +318,9 @@ def load_settings(data_path: str | os.PathLike, environ: Mapping[str, str] | Non
             raw[key], sources[key] = environ[name], f"environment variable {name}"
             check_text(raw[key], sources[key])
     clean = {key: PARSERS[key](value, sources[key]) for key, value in raw.items() if key in PARSERS}
+    if "mail_to" in clean:
+        pairs = clean.pop("mail_to")
+        clean["mail_to"], clean["mail_languages"] = tuple(a for a, _c in pairs), tuple(c for _a, c in pairs)
     tls = clean.get("smtp_tls", "starttls")
     state = clean.pop("state", "")
     if state:

@@ -6,15 +6,30 @@ check returns the value when it can be used, or None after reporting why it cann
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 
-from .fields import MAX_ID_LENGTH, is_id, is_web_address, parse_date
+from .fields import (
+    DEFAULT_LANGUAGE,
+    DEMAND,
+    ENTRY,
+    MAX_ID_LENGTH,
+    RESOLUTION,
+    TOP,
+    is_id,
+    is_language,
+    is_web_address,
+    parse_date,
+)
+from .model import Translations
 from .problems import Findings, problem
 from .suggest import example_date, example_id, nearest, shorten
 from .tree import Pos, YList, YMap
+from .words import block_name, id_owner, item_name, list_content
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")  # the form the JSON Schema asks for
+_FIELD_NAMES = frozenset(f.name for table in (TOP, RESOLUTION, DEMAND, ENTRY) for f in table)
 
 
 class ShapeChecker:
@@ -24,6 +39,7 @@ class ShapeChecker:
         self.path = path
         self.found = Findings()
         self.rejected_ids: set[str] = set()  # ids reported as bad; references to them are not reported again
+        self.language: str | None = None  # the file's `language:` once read (None: not given, so English)
 
     def add(self, at: Pos, message_id: str, **values: object) -> None:
         """Report the catalogue's message `message_id` at `at` (only counted when too many are kept already)."""
@@ -38,7 +54,7 @@ class ShapeChecker:
         return self.found.wants(*at)
 
     def check_keys(self, mapping: YMap, allowed: dict[str, bool], what: str) -> None:
-        """Required keys present, no unknown keys.
+        """Required keys present, no unknown keys. `what`: the block ("file", "resolution", "demand", "entry").
 
         good:  `- id: kozlov-release-2013` with every required key
         bad:   `- id: kozlov-release-2013` + `adressee: ...` (unknown key, did you mean 'addressee'?)
@@ -50,10 +66,10 @@ class ShapeChecker:
                 at = mapping.key_pos[key]
                 near = nearest(key, allowed) if self.wants(at) else ""
                 misspelt.add(near)
-                self.add(at, "unknown-key", what=what, key=key, near=near, keys=allowed)
+                self.add(at, "unknown-key", what=block_name(what), key=key, near=near, keys=allowed)
         for key in missing:
             if key not in misspelt:  # a misspelt key is reported once, where it stands
-                self.add(mapping.pos, "missing-key", what=what, key=key)
+                self.add(mapping.pos, "missing-key", what=block_name(what), key=key)
 
     def text(self, mapping: YMap, key: str, required: bool = True) -> str | None:
         """A single value; empty or a list/block where text belongs is a problem; a number, true/false or yes/no
@@ -100,7 +116,7 @@ class ShapeChecker:
         return value
 
     def listing(self, mapping: YMap, key: str, what: str) -> YList | None:
-        """A list under `key`.
+        """A list under `key`, of `what` (messages.list_content: "topics", "addresses", "ids"...).
 
         good:  `sources:` followed by `  - https://...`      bad:  `sources: https://...`
         """
@@ -108,20 +124,20 @@ class ShapeChecker:
             return None
         value = mapping[key]
         if not isinstance(value, YList):
-            self.add(mapping.value_pos[key], "not-a-list", key=key, what=what)
+            self.add(mapping.value_pos[key], "not-a-list", key=key, what=list_content(what))
             return None
         return value
 
     def mappings(self, items: YList, what: str) -> Iterator[YMap]:
-        """The items of a list that are `key: value` blocks."""
+        """The items of a list that are `key: value` blocks; `what` they are ("resolution", "demand", "entry")."""
         for item, at in zip(items, items.item_pos):
             if isinstance(item, YMap):
                 yield item
             else:
-                self.add(at, "not-a-mapping", what=what)
+                self.add(at, "not-a-mapping", what=item_name(what))
 
     def check_id(self, item: YMap, found: dict[str, Pos], what: str) -> str | None:
-        """A unique lower-case slug.
+        """A unique lower-case slug; `what` it names ("resolution", "demand").
 
         good:  `id: kozlov-release-2013`      bad:  `id: Kozlov Release` or the same id twice
         """
@@ -132,15 +148,15 @@ class ShapeChecker:
         at = item.value_pos["id"]
         if len(value) > MAX_ID_LENGTH:  # ids become file names and URLs: keep them well under every limit
             self.rejected_ids.add(value)
-            self.add(at, "bad-id.too-long", what=what, length=len(value), limit=MAX_ID_LENGTH,
+            self.add(at, "bad-id.too-long", what=id_owner(what), length=len(value), limit=MAX_ID_LENGTH,
                      example=value[:40].strip("-"))
             return None
         if not is_id(value):
             self.rejected_ids.add(value)
-            self.add(at, "bad-id", what=what, value=value, example=example_id(value))
+            self.add(at, "bad-id", what=id_owner(what), value=value, example=example_id(value))
             return None
         if value in found:
-            self.add(at, "duplicate-id", what=what, value=value, first=found[value][0])
+            self.add(at, "duplicate-id", what=id_owner(what), value=value, first=found[value][0])
             return None
         found[value] = at
         return value
@@ -190,3 +206,94 @@ class ShapeChecker:
             self.add(item.value_pos[key], "bad-url", value=shorten(value))
             return None
         return value
+
+    # -- the file's language and the translations of its prose ---------------------------------------------------------
+    def file_language(self, tree: YMap) -> str:
+        """The language the file's prose is written in: its `language:`, else English. Read before any block, so
+        that a translation into it can be pointed out.
+
+        good:  `language: en`      bad:  `language: English` (did you mean 'en'?)
+        """
+        value = self.text(tree, "language", required=False)
+        if value is not None and not is_language(value.strip()):
+            self.add(tree.value_pos["language"], "bad-language", value=shorten(value.strip()),
+                     near=_language_meant(value.strip()))
+        elif value is not None:
+            self.language = value.strip()
+        return self.language or DEFAULT_LANGUAGE
+
+    def translations(self, item: YMap, translatable: tuple[str, ...]) -> Translations:
+        """The block's `translations:` as (language, field, text), in the file's order: each language a code, each
+        with some of the fields in `translatable`, each translation a text. One into the file's own language is
+        pointed out: it is never shown.
+
+        good:  `translations:` / `  ru:` / `    demand: Освободить Владимира Козлова`
+        bad:   `translations: ru`, `  Russian:`, `    paragraph: "7"`, `    demand:` (empty)
+        """
+        block = item.get("translations")
+        if block is None:
+            return ()
+        if not isinstance(block, YMap):
+            self.add(item.value_pos["translations"], "not-a-mapping.translations", example=translatable[0])
+            return ()
+        found = []
+        for code, texts in block.items():
+            at = block.key_pos[code]
+            if not is_language(code):
+                self.add(at, "bad-language", value=shorten(code), near=_language_meant(code))
+            elif code == (self.language or DEFAULT_LANGUAGE):
+                if self.language:
+                    self.add(at, "same-language", language=code)
+                else:
+                    self.add(at, "same-language.default")
+            if texts is None or isinstance(texts, YMap) and not texts:
+                self.add(at, "empty-value.language", language=code, example=translatable[0])
+            elif not isinstance(texts, YMap):
+                self.add(block.value_pos[code], "not-a-mapping.translation", language=code, example=translatable[0])
+            else:
+                found += [(code, name, text) for name, text in self.translated_fields(code, texts, translatable)]
+        return tuple(found)
+
+    def translated_fields(self, code: str, texts: YMap, translatable: tuple[str, ...]) -> list[tuple[str, str]]:
+        """(field, text) of one language's translations, each field one that can be translated, each text not empty;
+        runs of spaces and line breaks become one space, as in the fields' originals."""
+        found = []
+        for name, value in texts.items():
+            at = texts.key_pos[name]
+            if name not in translatable:
+                if name in _FIELD_NAMES:
+                    self.add(at, "unknown-key.translation", key=name, keys=translatable)
+                else:
+                    self.add(at, "unknown-key.translation-unknown", key=name, near=nearest(name, translatable),
+                             keys=translatable)
+            elif value is None or isinstance(value, str) and not value.strip():
+                self.add(at, "empty-value.translation", language=code, key=name)
+            else:
+                text = self.text(texts, name)  # a list or block where text belongs; an unquoted number or yes/no
+                if text is not None:
+                    found.append((name, " ".join(text.split())))
+        return found
+
+
+def _language_meant(value: str) -> str:
+    """The code probably meant by a value that is not one: 'RU' -> 'ru', 'pt_br' -> 'pt-BR', 'Russian' -> 'ru';
+    '' when none is near."""
+    parts = re.split(r"[-_ ]", value.strip())
+    if 1 <= len(parts) <= 3 and all(parts):
+        shaped = [parts[0].lower()] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]]
+        if is_language("-".join(shaped)):
+            return "-".join(shaped)
+    return _language_names().get(value.strip().lower(), "")
+
+
+@functools.lru_cache(maxsize=1)
+def _language_names() -> dict[str, str]:
+    """Language names in English and in Russian, lower-cased -> code ('russian' -> 'ru', 'казахский' -> 'kk')."""
+    from babel import Locale  # only when a language is misspelt: validate starts without Babel
+
+    names: dict[str, str] = {}
+    for where in ("ru", "en"):
+        for code, name in Locale.parse(where).languages.items():
+            if is_language(code):
+                names[name.lower()] = code
+    return names

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .problems import Problem, problem
+from .words import direction, spaces
 
 _ITEM = re.compile(r"((?:- +)*)(.*)")  # list dashes, then the content
 _KEY = re.compile(r"""([^\s'"#\[\]{},:-][^:#]*?|'[^']*'|"[^"]*"):(?=\s|$)""")  # a key and its ': '
@@ -96,8 +97,7 @@ def _moved_item(path: str, item: tuple[int, int, int, int]) -> Problem:
 def _misplaced_line(path: str, number: int, indent: int, column: int) -> Problem:
     """Line `number` starts at `indent` (0-based) where it should start at `column`."""
     off = indent - column
-    amount = "one space" if abs(off) == 1 else f"{abs(off)} spaces"
-    return problem("syntax.misplaced", (path, number, indent + 1), amount=amount, way="more" if off > 0 else "less",
+    return problem("syntax.misplaced", (path, number, indent + 1), amount=spaces(abs(off)), way=direction(off),
                    column=column + 1)
 
 

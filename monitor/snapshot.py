@@ -12,9 +12,10 @@ from typing import Any, NamedTuple, Union
 
 from . import fields
 
-# What a snapshot keeps of each item: every field of the table but the id (the key) and the history (kept apart).
-DEMAND_FIELDS = tuple(f.name for f in fields.DEMAND if f.name not in ("id", "history"))
-RESOLUTION_FIELDS = tuple(f.name for f in fields.RESOLUTION if f.name != "id")
+# What a snapshot keeps of each item: every field of the table but the id (the key), the history (kept apart) and
+# the translations (unofficial, of the prose: a digest reports what changed in the register, not in them).
+DEMAND_FIELDS = tuple(f.name for f in fields.DEMAND if f.name not in ("id", "history") and f.kind != "translations")
+RESOLUTION_FIELDS = tuple(f.name for f in fields.RESOLUTION if f.name != "id" and f.kind != "translations")
 # What a field the model leaves out looks like in a snapshot: a list kind is (), any other ""
 _EMPTY: dict[str, Any] = {f.name: () if f.kind in ("ids", "urls", "texts") else ""
                           for f in (*fields.DEMAND, *fields.RESOLUTION)}

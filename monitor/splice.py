@@ -210,6 +210,21 @@ def _after_last_filled_line(text: str, start: int, end: int) -> int:
     return end
 
 
+def blank_lines_after(text: str, end: int) -> tuple[int, str]:
+    """The blank lines from `end` on (after a block value's last content line): where they end, and the same lines
+    without their spaces. Spaces on a blank line after a block are not part of its value, but under a new value
+    indented less they would be: the replacement keeps each line break and drops the spaces."""
+    stop, kept = end, []
+    while stop < len(text):
+        line_end = text.find("\n", stop)
+        line = text[stop:line_end + 1 if line_end >= 0 else len(text)]
+        if line.strip(" \r\n"):
+            break
+        kept.append(line.lstrip(" "))
+        stop += len(line)
+    return stop, "".join(kept)
+
+
 def value_text(value: str, *, key_col: int, key: str, newline: str, flow: bool = False,
                block_line_break: bool = False) -> str:
     """`value` written after `key: ` at column `key_col`: quoted like insert_item's values, or, when too long for
@@ -250,9 +265,15 @@ def replace_spans(text: str, changes: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
-def key_lines(text: str, key_pos: tuple[int, int], value_end: int) -> tuple[int, int] | None:
-    """[start, end) of the whole lines holding a key and its value (to remove them), or None when other keys
-    share those lines (a flow mapping)."""
+def key_lines(text: str, key_pos: tuple[int, int], value_end: int) -> tuple[int, int, str] | None:
+    """(start, end, replacement) that removes the whole lines holding a key and its value, or None when other keys
+    share those lines (a flow mapping).
+
+    The replacement is "" but for the lines just below when a block value (`|`, `>`) is just above: without the
+    key between them, comment lines indented deeper than the key and spaces on blank lines would become that
+    block's text, so the comments move to the key's indentation (kept, still comments) and blank lines lose their
+    spaces.
+    """
     starts = line_starts(text)
     start = starts[key_pos[0] - 1]
     if text[start:start + key_pos[1] - 1].strip(" "):  # a list's dash or another key before it
@@ -265,25 +286,46 @@ def key_lines(text: str, key_pos: tuple[int, int], value_end: int) -> tuple[int,
         if rest.strip() and not rest.strip().startswith("#"):
             return None
         end = line_end + 1 if line_end >= 0 else len(text)
-    if _after_keep_block(text, key_pos):  # blank lines after the key would join that block's value
+    block = _block_above(text, key_pos)
+    if block == "keep":  # blank lines after the key would join that block's value
         while end < len(text):
             next_end = text.find("\n", end)
             if next_end < 0 or text[end:next_end].strip(" \r"):
                 break
             end = next_end + 1
-    return start, end
+    replacement = ""
+    if block:
+        indent = " " * (key_pos[1] - 1)
+        after = end
+        moved = []
+        while after < len(text):
+            next_end = text.find("\n", after)
+            line = text[after:next_end + 1 if next_end >= 0 else len(text)]
+            body = line.lstrip(" ")
+            if body.strip(" \r\n") and not (body.startswith("#") and len(line) - len(body) > len(indent)):
+                break
+            moved.append(indent + body if body.strip(" \r\n") else body)
+            after += len(line)
+        if "".join(moved) != text[end:after]:
+            end, replacement = after, "".join(moved)
+    return start, end, replacement
 
 
-def _after_keep_block(text: str, key_pos: tuple[int, int]) -> bool:
-    """True when the lines just above the key hold a block value kept with its blank lines (`|+`, `>+`)."""
+def _block_above(text: str, key_pos: tuple[int, int]) -> str:
+    """'keep' when the lines just above the key hold a block value kept with its blank lines (`|+`, `>+`),
+    'block' for another block value (`|`, `>`), '' otherwise."""
     lines = _Lines(text)
     for number in range(key_pos[0] - 1, 0, -1):
         line = lines[number - 1]
         indent = len(line) - len(line.lstrip(" "))
         if not line.strip() or indent >= key_pos[1]:
             continue  # blank, or the block's content
-        return bool(re.search(r":\s*[|>][1-9]?\+[1-9]?\s*(#.*)?$", line)) and not line.lstrip().startswith("#")
-    return False
+        if line.lstrip().startswith("#"):
+            return ""
+        if re.search(r":\s*[|>][1-9]?\+[1-9]?\s*(#.*)?$", line):
+            return "keep"
+        return "block" if re.search(r":\s*[|>][1-9+-]*\s*(#.*)?$", line) else ""
+    return ""
 
 
 def append_items(text: str, seq: YList, items: list[dict], comments: list[list[str]], newline: str = "\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import yaml
 
 from .chars import position
+from .i18n import _
 from .problems import Problem, problem
 from .slips import find_slip, quote_opened
 from .tree import MAX_DEPTH
@@ -27,7 +28,7 @@ def explain_syntax_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> Pro
     """The problem a parser's syntax error stands for, where the user should look."""
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    what = (exc.problem or "the YAML cannot be read").strip()
+    what = (exc.problem or "").strip()  # the parser's English words, matched below
     lines = text.splitlines()
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     if _is_tab_indent(what, source_line, column):
@@ -50,7 +51,7 @@ def explain_syntax_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> Pro
     for words, message_id in RULES:
         if words in what:
             return problem(message_id, (path, line, column))
-    return problem("syntax", (path, line, column), parser_says=what)
+    return problem("syntax", (path, line, column), parser_says=what or _("the YAML cannot be read"))
 
 
 def _unclosed_quote_before(path: str, lines: list[str], line: int) -> Problem | None:
@@ -76,7 +77,7 @@ def _unclosed_quote_before(path: str, lines: list[str], line: int) -> Problem | 
 def _error_line(text: str) -> float:
     """The line of the first syntax error in `text`, or infinity when it parses."""
     try:
-        for _ in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        for _event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             pass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -35,10 +35,13 @@ MAX_SHOWN = 200  # problems printed by one command: a file of errors is fixed fr
 
 
 def print_problems(problems: Sequence[Any], stream: TextIO) -> None:
-    """The first MAX_SHOWN problems, one per line, then how many more there are."""
+    """The first MAX_SHOWN problems, one per line, then how many more there are (in the active language)."""
     for problem in problems[:MAX_SHOWN]:
         print(problem, file=stream)
     more = max(getattr(problems, "total", len(problems)), len(problems)) - min(len(problems), MAX_SHOWN)
     if more > 0:
-        print(f"... and {more:,} more problem{'s' if more != 1 else ''} — fix the ones above first, "
-              "then run monitor validate again", file=stream)
+        from .i18n import counted
+
+        print(counted(more, "... and {count} more problem — fix the ones above first, then run monitor validate again",
+                      "... and {count} more problems — fix the ones above first, then run monitor validate again"),
+              file=stream)

@@ -27,6 +27,8 @@ _SINGLE_VALUES = tuple(f for f in fields.DEMAND if f.kind in ("text", "url", "da
 _REFERENCES = tuple(f for f in fields.DEMAND if f.kind == "ids")
 _PROSE = ("text",)  # line breaks and runs of spaces become one space: the words may be a folded block
 _ATTRIBUTES = {f.name for f in dataclasses.fields(Demand)}
+_TRANSLATABLE_TOP, _TRANSLATABLE_RESOLUTION, _TRANSLATABLE_DEMAND, _TRANSLATABLE_ENTRY = (
+    fields.translatable(table) for table in (fields.TOP, fields.RESOLUTION, fields.DEMAND, fields.ENTRY))
 
 
 def validate_loaded(loaded: Loaded, *, today: dt.date | None = None) -> tuple[Register | None, ProblemList]:
@@ -54,19 +56,21 @@ class _Checker(ShapeChecker):
         if not isinstance(tree, YMap):
             self.add(getattr(tree, "pos", (1, 1)), "not-a-mapping.file")
             return None
-        self.check_keys(tree, TOP_KEYS, "the file")
+        self.check_keys(tree, TOP_KEYS, "file")
+        language = self.file_language(tree)
         topics = self.check_topics(tree)
         resolutions = self.check_resolutions(tree)
         demands = self.check_demands(tree, {r.id: r for r in resolutions}, topics)
         title = self.text(tree, "title", required=False) or ""
-        return Register(tuple(resolutions), tuple(demands), tuple(topics or ()), " ".join(title.split()))
+        return Register(tuple(resolutions), tuple(demands), tuple(topics or ()), " ".join(title.split()),
+                        language, self.translations(tree, _TRANSLATABLE_TOP))
 
     def check_topics(self, tree: YMap) -> list[str] | None:
         """The optional fixed set of topics.
 
         good:  `topics: [political prisoners, investigation]`      bad:  `topics: political prisoners`
         """
-        items = self.listing(tree, "topics", "topic names")
+        items = self.listing(tree, "topics", "topics")
         if items is None:
             return None
         topics = []
@@ -87,15 +91,16 @@ class _Checker(ShapeChecker):
         found: dict[str, Pos] = {}
         result = []
         for item in self.mappings(items, "resolution"):
-            self.check_keys(item, RESOLUTION_KEYS, "this resolution")
+            self.check_keys(item, RESOLUTION_KEYS, "resolution")
             rid = self.check_id(item, found, "resolution")
             title = self.text(item, "title")
             adopted = self.date(item, "adopted")
             url = self.address(item, "url")
             values = [self.text(item, k, False) or "" for k in ("reference", "procedure")]
+            translations = self.translations(item, _TRANSLATABLE_RESOLUTION)
             if rid and title and adopted:
                 result.append(Resolution(rid, title.strip(), adopted, values[0].strip(), values[1].strip(),
-                                         url or "", line=item.pos[0]))
+                                         url or "", translations, line=item.pos[0]))
         return result
 
     def check_demands(self, tree: YMap, resolutions: dict[str, Resolution], topics: list[str] | None) -> list[Demand]:
@@ -105,7 +110,7 @@ class _Checker(ShapeChecker):
         found: dict[str, Pos] = {}
         raw = []
         for item in self.mappings(items, "demand"):
-            self.check_keys(item, DEMAND_KEYS, "this demand")
+            self.check_keys(item, DEMAND_KEYS, "demand")
             did = self.check_id(item, found, "demand")
             raw.append((item, did, self.check_demand(item, resolutions, topics)))
         demands = []
@@ -122,11 +127,13 @@ class _Checker(ShapeChecker):
         values = {f.name: self.single_value(item, f) for f in _SINGLE_VALUES}
         resolution = self.check_resolution_ref(item, values.get("resolution"), resolutions)
         self.check_topic(item, values.get("topic"), topics)
+        translations = self.translations(item, _TRANSLATABLE_DEMAND)
         history = self.check_history(item, resolution)
         if history is None or any(values[f.name] is None for f in _SINGLE_VALUES if f.required):
             return None
         clean: dict[str, object] = {name: value or "" for name, value in values.items()}
         clean["history"] = history
+        clean["translations"] = translations
         return clean
 
     def single_value(self, item: YMap, field: Field) -> str | None:
@@ -174,7 +181,7 @@ class _Checker(ShapeChecker):
         """
         if "history" not in item:
             return None
-        entries_node = self.listing(item, "history", "dated entries")
+        entries_node = self.listing(item, "history", "entries")
         if entries_node is None or not entries_node:
             if entries_node is not None or item.get("history") is None:
                 self.add(item.key_pos["history"], "empty-history")
@@ -182,7 +189,7 @@ class _Checker(ShapeChecker):
         entries: list[Entry] = []
         ok = True
         previous: dt.date | None = None
-        for entry_node in self.mappings(entries_node, "history entry"):
+        for entry_node in self.mappings(entries_node, "entry"):
             entry = self.check_entry(entry_node)
             if entry is None:
                 ok = False
@@ -207,20 +214,22 @@ class _Checker(ShapeChecker):
         return ok
 
     def check_entry(self, node: YMap) -> Entry | None:
-        self.check_keys(node, ENTRY_KEYS, "this history entry")
+        self.check_keys(node, ENTRY_KEYS, "entry")
         day = self.date(node, "date")
         status = self.status(node)
         note = self.text(node, "note")
         sources = self.check_sources(node)
         private = self.flag(node, "private")
         follow_up = self.date(node, "follow_up", required=False)
+        translations = self.translations(node, _TRANSLATABLE_ENTRY)
         if follow_up is None and node.get("follow_up") not in (None, ""):
             return None  # not a date: reported by self.date
         if status and status is not Status.PENDING and not sources and sources is not None:
             self.add(node.value_pos["status"], "missing-source", status=status.value)
         if day is None or status is None or note is None or sources is None or private is None:
             return None
-        return Entry(day, status, " ".join(note.split()), tuple(sources), private, follow_up, line=node.pos[0])
+        return Entry(day, status, " ".join(note.split()), tuple(sources), private, follow_up, translations,
+                     line=node.pos[0])
 
     def status(self, node: YMap) -> Status | None:
         """One of the six statuses.
@@ -241,7 +250,7 @@ class _Checker(ShapeChecker):
 
         good:  `sources: [https://www.hrw.org/...]`      bad:  `sources: [javascript:alert(1)]`
         """
-        items = self.listing(node, "sources", "web addresses")
+        items = self.listing(node, "sources", "addresses")
         if items is None:
             return None if "sources" in node and node["sources"] is not None else []
         sources = []
@@ -263,7 +272,7 @@ class _Checker(ShapeChecker):
 
         good:  `repeats: [eeas-monitoring-2012]` on a 2013 demand      bad:  `repeats: [eeas-monitoring-2022]`
         """
-        items = self.listing(item, key, "demand ids")
+        items = self.listing(item, key, "ids")
         if not items:
             return ()
         ours = resolutions.get((values or {}).get("resolution", ""))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .fields import DEMAND
+from .i18n import _, long_date
 from .model import Demand, Entry, Register, Status
 from .readfile import read_regular
 
@@ -116,8 +117,9 @@ def cite(data_path: str | os.PathLike) -> str:
             if last:
                 commit, day = last.split()
                 when = dt.date.fromisoformat(day)
-                words = f"{path.name}, commit {commit} of {when.day} {when:%B %Y}"
-                return words + (" with changes not yet committed" if changed else "")
+                words = _("{file}, commit {commit} of {day}").format(file=path.name, commit=commit,
+                                                                     day=long_date(when))
+                return _("{source} with changes not yet committed").format(source=words) if changed else words
     except (OSError, ValueError):
         pass  # no git on this machine, or an answer we do not understand: the fingerprint still identifies it
     try:

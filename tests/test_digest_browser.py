@@ -1,7 +1,8 @@
 """The digest's HTML part in headless Chromium, as a narrow mail window shows it: nothing fetched, no sideways scroll.
 
 Chromium is launched as in test_report_browser.py (Debian's, under Playwright). The page is the HTML part as saved
-beside the email (the same bytes), with styles only in style attributes; screenshots go to tmp_path.
+beside the email (the same bytes), with styles only in style attributes; screenshots go to tmp_path. In English and
+in Russian, whose words are longer ("выполнено частично").
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 import monitor
 from monitor.digest import run_digest
+from monitor.i18n import use
 from monitor.settings import load_settings
 from tests.conftest import DATA, SHIPPED
 from tests.test_report_browser import ARGS
@@ -30,19 +32,25 @@ def browser():
         chromium.close()
 
 
-def digest_page(tmp_path, data, since):
-    """The saved HTML digest of `data` (entries from `since`), with a reports address to link to."""
+def digest_page(tmp_path, data, since, language="en"):
+    """The saved HTML digest of `data` (entries from `since`) in `language`, with a reports address to link to."""
     settings = load_settings(data, environ={"MONITOR_STATE": str(tmp_path / "state"),
                                             "MONITOR_REPORTS_URL": "https://example.org/reports/"})
-    run_digest(monitor.load_register(data, today=TODAY), settings, out_dir=tmp_path, since=since, today=TODAY)
-    return tmp_path / "digests" / f"digest-{TODAY.isoformat()}.html"
+    with use(language):  # the language the command speaks: a preview is saved in it
+        run_digest(monitor.load_register(data, today=TODAY), settings, out_dir=tmp_path, since=since, today=TODAY)
+    suffix = "" if language == "en" else f".{language}"
+    return tmp_path / "digests" / f"digest-{TODAY.isoformat()}{suffix}.html"
 
 
+HEADING = {"en": "All demands by status", "ru": "Все требования по статусам"}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
 @pytest.mark.parametrize("data, since", [(SHIPPED, dt.date(2025, 1, 1)), (DATA / "digest" / "changed.yaml",
                                                                           dt.date(2020, 1, 1))],
                          ids=["shipped", "changed"])
-def test_the_digest_reads_in_a_narrow_mail_window(browser, tmp_path, data, since):
-    path = digest_page(tmp_path, data, since)
+def test_the_digest_reads_in_a_narrow_mail_window(browser, tmp_path, data, since, language):
+    path = digest_page(tmp_path, data, since, language)
     for width in (360, 600, 1000):
         page = browser.new_page(viewport={"width": width, "height": 800})
         outside = []
@@ -54,7 +62,7 @@ def test_the_digest_reads_in_a_narrow_mail_window(browser, tmp_path, data, since
         assert scroll <= client == width, f"{width} px: the page is {scroll} px wide"  # no sideways scrolling
         main = page.locator("table.main").bounding_box()
         assert main["width"] <= 600 and main["x"] >= 0
-        assert page.locator("h1").is_visible() and page.get_by_text("All demands by status").is_visible()
+        assert page.locator("h1").is_visible() and page.get_by_text(HEADING[language]).is_visible()
         assert not page.locator(".preheader").is_visible()  # the inbox preview line, not shown in the message
         font = page.eval_on_selector("td.item", "td => parseFloat(getComputedStyle(td).fontSize)")
         assert font >= 15  # no shrinking to fit

@@ -207,3 +207,49 @@ def test_a_block_whose_last_line_is_spaces_beyond_its_indent_is_replaced_whole(t
     demand = monitor.load_register(path, today=TODAY).demand("roe-release-2021")
     assert (demand.paragraph, demand.text) == ("6", "calls for the release of Roe")
     assert "              \n" not in path.read_text(encoding="utf-8")
+
+
+def test_a_comment_below_a_removed_key_does_not_join_the_block_above(tmp_path: Path) -> None:
+    """Found by test_set_values_on_a_valid_file_succeeds: removing `quoted_from` put a deeper-indented comment line
+    right under a `|` block, whose text it would have become; the edit was refused. The comment now moves to the
+    key's indentation: kept, still a comment, the block's value unchanged."""
+    path = tmp_path / "demands.yaml"
+    text = ("resolutions:\n- id: r\n  title: t\n  adopted: 2020-01-01\ndemands:\n- id: d\n  resolution: r\n"
+            "  paragraph: unknown\n  addressee: a\n  topic: t\n  demand: d\n  text: t\n  person: |\n   P\n"
+            "  quoted_from: https://example.org/x\n        # about the source\n  history:\n"
+            "  - {date: 2020-01-01, status: pending, note: n}\n")
+    path.write_text(text, encoding="utf-8")
+    set_demand_values(path, {"d": {"paragraph": "1", "quoted_from": None}}, today=TODAY)
+    written = path.read_text(encoding="utf-8")
+    demand = plain(parse_text(written).tree)["demands"][0]
+    assert (demand["person"], demand["paragraph"], "quoted_from" in demand) == ("P\n", "1", False)
+    assert "  person: |\n   P\n  # about the source\n  history:\n" in written
+
+
+def test_a_blank_line_with_spaces_after_a_replaced_block_does_not_join_the_new_one(tmp_path: Path) -> None:
+    """Found by test_set_values_on_a_valid_file_succeeds: a `|` text indented 7 was followed by a line of 7 spaces
+    (blank: not part of it); the new `>-` value, indented 6, would have taken one of those spaces as its text. The
+    blank line stays, without its spaces."""
+    text = (SMALL.read_text(encoding="utf-8")
+            .replace("    text: calls for the release of Richard Roe\n",
+                     "    text: |\n       calls for the release\n       \n"))
+    path = tmp_path / "demands.yaml"
+    path.write_text(text, encoding="utf-8")
+    set_demand_values(path, {"roe-release-2021": {"text": "calls for the release of Roe"}}, today=TODAY)
+    assert monitor.load_register(path, today=TODAY).demand("roe-release-2021").text == "calls for the release of Roe"
+    assert "    text: >-\n      calls for the release of Roe\n\n" in path.read_text(encoding="utf-8")
+
+
+def test_a_blank_line_with_spaces_below_a_removed_key_does_not_join_the_block_above(tmp_path: Path) -> None:
+    """Found by test_set_values_on_a_valid_file_succeeds: after `quoted_from` went, a line of 12 spaces below it
+    would have added 4 spaces to the `|` block above (indented 8)."""
+    path = tmp_path / "demands.yaml"
+    text = ("resolutions:\n- id: r\n  title: t\n  adopted: 2020-01-01\ndemands:\n- id: d\n  resolution: r\n"
+            "  paragraph: unknown\n  addressee: a\n  topic: t\n  demand: d\n  text: t\n  person: |\n      P\n"
+            "  quoted_from: https://example.org/x\n            \n  history:\n"
+            "  - {date: 2020-01-01, status: pending, note: n}\n")
+    path.write_text(text, encoding="utf-8")
+    set_demand_values(path, {"d": {"quoted_from": None}}, today=TODAY)
+    written = path.read_text(encoding="utf-8")
+    assert plain(parse_text(written).tree)["demands"][0]["person"] == "P\n"
+    assert "  person: |\n      P\n\n  history:\n" in written

@@ -112,7 +112,7 @@ def test_the_settings_file_has_every_setting_at_its_default(tmp_path: Path, no_m
     defaults = load_settings(tmp_path / "demands.yaml", environ={})
     at_default = re.sub(r"(?m)^# (\w+ = .*  # default)$", r"\1", text)  # uncomment the lines showing a default
     (tmp_path / "monitor.toml").write_text(at_default)
-    assert len(tomllib.loads(at_default)) == 10  # all but the 7 without a default
+    assert len(tomllib.loads(at_default)) == 11  # all but the 7 without a default
     assert load_settings(tmp_path / "demands.yaml", environ={}) == defaults
     everything = re.sub(r"(?m)^# (\w+ = )", r"\1", text)  # and the examples of those without one: all accepted
     (tmp_path / "our-ca.pem").write_text("")  # smtp_ca_file's example names a file: it must be there
@@ -152,7 +152,9 @@ def test_a_non_editable_install_ships_the_templates() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     globs = config["package-data"]["monitor"]
     shipped = {p for g in globs for p in (ROOT / "monitor").glob(g)}
-    assert shipped == {p for p in TEMPLATES.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    catalogues = {p for p in (ROOT / "monitor" / "locale").rglob("*") if p.is_file()}
+    assert catalogues  # the translations ship too (test_i18n checks a wheel holds them)
+    assert shipped == catalogues | {p for p in TEMPLATES.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     assert config["package-dir"]["monitor._example"] == "." and config["package-data"]["monitor._example"] == [
         "demands.yaml"]
 

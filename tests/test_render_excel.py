@@ -133,6 +133,18 @@ def test_summary_legend_names_every_status_in_words() -> None:
     assert sum(f is not None for f in fills) == 5  # every status but one has a pattern, not only a colour
 
 
+def test_the_summary_says_when_private_material_is_included() -> None:
+    """Above the date line, in the cells (XlsxWriter's constant-memory mode loses a row written out of order)."""
+    from monitor.render.excel_summary import PRIVATE
+    from monitor.view import View
+
+    register = monitor.load_register(HERE / "data" / "valid" / "small.yaml", today=TODAY)
+    data = render_workbook(register, build_frames(register, TODAY), View(TODAY, private=True))
+    summary = load_workbook(io.BytesIO(data))["Summary"]
+    assert [c.value for c in summary["A"][4:7]] == [PRIVATE, "Situation as of 2026-11-24.", "Made from the data file."]
+    assert summary["A5"].font.b
+
+
 def test_history_and_people_sheets() -> None:
     register, _, wb = workbook_of(HERE / "data" / "valid" / "small.yaml")
     history = rows(wb["Status history"])

@@ -23,6 +23,9 @@ from monitor.report import write_reports
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"  # UTF-8, every sheet
+# the same, each cell as shown (its number format applied): without it, a date not shown yyyy-mm-dd is exported in
+# the machine's default form (03/14/2019 on an en-US machine), whatever the workbook says
+CSV_AS_SHOWN = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
@@ -119,3 +122,58 @@ def test_printed_workbook_shows_whole_headers_ids_and_a_legend_in_words(tmp_path
         label = status_text(status.value)
         assert re.search(rf"{label}\s+{re.escape(status.meaning[:30])}", text), label  # the legend, in words
         assert text.count(label) > 1, label  # the statuses of the demands, symbol and word as on the pages
+
+
+def russian_workbook(tmp_path: Path, today: dt.date) -> tuple[object, Path]:
+    """The small register with a Russian translation of one demand, its workbook written in Russian."""
+    import dataclasses
+
+    from monitor.frames import build_frames
+    from monitor.i18n import use
+    from monitor.render.excel import render_workbook
+
+    register = monitor.load_register(HERE / "data" / "valid" / "small.yaml", today=today)
+    register = dataclasses.replace(register, demands=tuple(
+        dataclasses.replace(d, translations=(("ru", "demand", "Освобождение Ричарда Роу"),))
+        if d.id == "roe-release-2021" else d for d in register.demands))
+    path = tmp_path / "demands.xlsx"
+    with use("ru"):
+        path.write_bytes(render_workbook(register, build_frames(register, today)))
+    return register, path
+
+
+def test_libreoffice_reads_the_russian_workbook_with_its_cyrillic_intact(tmp_path: Path, today: dt.date) -> None:
+    """Sheet names, headings, status words and translations come back from LibreOffice's CSV (UTF-8) as written;
+    dates come back as the Russian date format shows them."""
+    register, path = russian_workbook(tmp_path, today)
+    out = convert(tmp_path, path, CSV_AS_SHOWN)
+    sheets = {}
+    for csv_path in sorted(out.glob("demands-*.csv")):
+        with open(csv_path, encoding="utf-8", newline="") as handle:
+            header, *rows = list(csv.reader(handle))
+        header = [f"{name} 2" if name in header[:i] else name for i, name in enumerate(header)]  # Язык, Язык 2
+        sheets[csv_path.stem[len("demands-"):]] = [dict(zip(header, row)) for row in rows]
+    assert sorted(sheets) == sorted(["Сводка", "2019", "2021", "История статусов", "Люди"])
+    summary = {row["Резолюция"]: row for row in sheets["Сводка"]}
+    assert summary["2019"]["Дата принятия"] == "14.03.2019" and summary["Итого"]["Всего"] == "5"
+    assert summary["2021"]["◑ выполнено частично"] == "1"
+    roe = next(row for row in sheets["2021"] if row["ID"] == "roe-release-2021")
+    assert (roe["Требование"], roe["Язык"], roe["Статус"]) == ("Освобождение Ричарда Роу", "ru", "○ ожидает")
+    assert roe["Текст (оригинал, en)"] == register.demand("roe-release-2021").text
+    assert roe["Не выполняется уже"] == "5 лет 6 месяцев" and roe["Последнее изменение"] == "20.05.2021"
+    people = [(r["Человек"], r["На свободе?"], r["Статус"]) for r in sheets["Люди"]]
+    assert people == [("Jane Doe", "да", "✓ выполнено"), ("Richard Roe", "неизвестно", "○ ожидает")]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_libreoffice_prints_the_russian_workbook(tmp_path: Path, today: dt.date) -> None:
+    """Printed to PDF: Cyrillic text (not boxes or question marks), the legend in words, whole status words."""
+    _register, path = russian_workbook(tmp_path, today)
+    pdf = convert(tmp_path, path, "pdf") / "demands.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for words in ["Сводка", "Положение на 24.11.2026.", "Что это значит", "стр. 1 из", "История статусов",
+                  "Требования по резолюциям и текущему статусу", "Освобождение Ричарда Роу", "◑ выполнено частично",
+                  "Не выполняется", "Дней без"]:
+        assert words in text, words
+    assert re.search(r"◑ выполнено частично\s+часть требуемого выполнена", text)  # the legend, in words
+    assert "\ufffd" not in text and "?????" not in text

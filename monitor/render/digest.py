@@ -1,5 +1,9 @@
 """A Digest -> the plain-text and the HTML email body (Jinja2; the HTML autoescaped).
 
+Both are written in the active language (i18n.use): the interface strings through the catalogue, dates, numbers and
+lengths of time through i18n; the register's prose through Digest.prose, where a text not translated into the
+digest's language is marked with the language it is in (the HTML: lang="en" and a small "EN"; the text: "[EN]").
+
 The HTML has its own stylesheet, templates/digest.css, copied into each element's style attribute by css_inline:
 Gmail and Outlook drop or ignore a <style> block, and neither knows CSS custom properties or grid. Only http(s)
 addresses become links; everything from the data is text, whatever characters it holds.
@@ -10,14 +14,17 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from ..fields import STATUS_SYMBOLS
+from ..i18n import _, counted, current, format_number, ngettext, pgettext
 from ..model import Status
 from . import TEMPLATES, duration, long_date, page_names, short_date
 from .html import weblink  # one rule for links, in reports and digests alike
 
 if TYPE_CHECKING:
     import jinja2
+    from markupsafe import Markup
 
     from ..changes import Digest
+    from ..prose import Prose
 
 Item = TypeVar("Item")
 
@@ -33,9 +40,33 @@ def environment() -> jinja2.Environment:
                              keep_trailing_newline=True)
     env.filters.update(long_date=long_date, short_date=short_date, duration=duration, label=_label,
                        symbol=lambda s: STATUS_SYMBOLS[s], weblink=weblink, is_web=_is_web,
-                       by_resolution=by_resolution)
-    env.globals.update(STATUSES=[s.value for s in Status])
+                       by_resolution=by_resolution, number=format_number, fill=fill, plain=plain)
+    env.globals.update(STATUSES=[s.value for s in Status], _=_, ngettext=ngettext, counted=counted,
+                       pgettext=pgettext, language_name=language_name)
     return env
+
+
+def fill(template: str, **fields: object) -> Markup:
+    """A translated HTML sentence with its {fields} filled: the sentence escaped, Markup fields (links, badges)
+    kept, any other field escaped. `{{ _("From the {resolution}")|fill(resolution=link) }}`."""
+    from markupsafe import Markup, escape
+
+    return Markup(escape(template)).format(**fields)
+
+
+def plain(prose: Prose, language: str) -> str:
+    """Prose for the text body: as it is when in the digest's `language`, else followed by its language: 'Text [EN]'."""
+    return prose.text if prose.language == language else f"{prose.text} [{prose.language.upper()}]"
+
+
+def language_name(code: str) -> str:
+    """A language's name in the active language: 'Russian' in English, 'английский' in Russian."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name(current().locale) or code
+    except (UnknownLocaleError, ValueError):
+        return code
 
 
 def render_text(digest: Digest) -> str:

@@ -78,11 +78,10 @@ def render_chooser(register: Register, codes: tuple[str, ...]) -> str:
     from .html import environment
 
     page = current().code
-    item: Any = register  # prose.Translated declares `translations` writable; the frozen Register's is read-only
     choices = []
     for code in codes:
         with use(code):
-            title = prose(item, "title", register.title, source=register.language, language=code)
+            title = prose(register, "title", register.title, source=register.language, language=code)
             choices.append({"code": code, "name": language(code).name, "href": f"{code}/index.html",
                             "heading": _("Where the demands stand"), "title": shown_prose(title, code),
                             "choose": _("These reports are written in several languages: choose yours.")})
