@@ -31,6 +31,9 @@ TODAY = dt.date(2026, 11, 24)
 SINCE = dt.date(2022, 1, 1)  # the "what changed since" section too, with its sentences and plurals
 BOTH = ("en", "ru")
 # attributes that hold words for the reader (the others hold keys: data-status="not-met", data-sort="number")
+MONTH = ("(January|February|March|April|May|June|July|August|September|October|November|December|"
+         "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
+DATE = re.compile(rf"\b(\d{{1,2}} {MONTH} \d{{4}}|{MONTH} \d{{1,2}}, \d{{4}})\b")  # the pseudo-language's dates
 WORDY = {"aria-label", "title", "data-label", "data-filtered", "data-filtered-many", "data-many", "data-more"}
 
 
@@ -189,3 +192,46 @@ def test_the_filter_script_is_the_same_in_every_language(register):
     russian = render(register, "ru")["index.html"]
     assert 'data-filtered="Показано {shown} из 5 требований"' in russian
     assert 'data-more="Показать ещё {count}"' in russian
+
+
+def test_no_interface_word_escapes_the_catalogue(register):
+    """Under the pseudo-language (every catalogue string wrapped in ⟦ ⟧) the pages' words are the data's, a date or
+    a language's name, or wrapped: anything else was never marked for translation, or was glued outside it."""
+    from .i18n_pseudo import has_words, pseudo, untranslated
+
+    data = _data_words(register)
+
+    def leftover(html: str) -> str:
+        page = Page(html)
+        words = " ".join(page.text + [v for __, a in page.tags for k, v in a.items() if v and k in WORDY])
+        # the data's longer texts first (a title holds a date), then the dates, then short ones ("2021" is an id
+        # and a date's year)
+        for known in sorted((k for k in data if len(k) > 4), key=len, reverse=True):
+            words = words.replace(known, " ")
+        words = DATE.sub(" ", words)
+        for known in data:
+            words = words.replace(known, " ")
+        return re.sub(r"\{\w+\}", " ", untranslated(words))  # the filter script's {shown}
+
+    for view in (View(TODAY, since=SINCE, source="demands.yaml, commit 3f2a9c1", private=True),
+                 View(dt.date(2023, 6, 30), since=SINCE, past=True)):
+        with use(pseudo()):
+            pages = render_pages(register, build_frames(register, view.as_of), view, ("en", "ru"))
+        for name, html in pages.items():
+            assert not has_words(leftover(html)), (name, leftover(html)[:400])
+    assert has_words(leftover(render(register, "en")["index.html"]))  # the check sees an unwrapped word
+
+
+def _data_words(register) -> set[str]:
+    """Every piece of text that comes from the data (or names a language, a file or a command) rather than the
+    catalogue."""
+    data = {register.title, *(text for __, __, text in register.translations), "English", "Русский",
+            "monitor report --include-private", "monitor report", "demands.yaml, commit 3f2a9c1"}
+    for r in register.resolutions:
+        data |= {r.id, r.title, r.reference, r.procedure, r.url, *(text for __, __, text in r.translations)}
+    for d in register.demands:
+        data |= {d.demand, d.text, d.addressee, d.topic, d.person, d.id, d.quoted_from, d.topic.capitalize(),
+                 *(text for __, __, text in d.translations)}
+        for e in d.history:
+            data |= {e.note, *e.sources, *(text for __, __, text in e.translations)}
+    return data - {""}
