@@ -80,42 +80,52 @@ def load_valid(data_path: str | os.PathLike, *, today: dt.date | None, compact: 
     return register
 
 
-def write_reports(register: Register, out: str, *, today: dt.date | None = None,
-                  view: View | None = None) -> list[Path]:
-    """Every report written into `out` together; ReportsNotWritten, with the previous reports left as they were."""
+def write_reports(register: Register, out: str, *, today: dt.date | None = None, view: View | None = None,
+                  languages: tuple[str, ...] = ()) -> list[Path]:
+    """Every report written into `out` together (in several languages, each in its own folder `out`/CODE/, with a
+    page to choose one); ReportsNotWritten, with the previous reports left as they were."""
+    from .i18n import _
     from .report import write_reports as write_all
     from .store import DiskFull, NameTooLong, UnsafeTarget
     from .view import public
 
-    unchanged = f"the previous reports in {out}/ are unchanged"
     private = view is not None and view.private
     try:  # what is for the team only is left out here, the one door to the reports, unless the view includes it
-        return write_all(register if private else public(register), out, today=today, view=view)
+        return write_all(register if private else public(register), out, today=today, view=view, languages=languages)
     except DiskFull as exc:
-        raise ReportsNotWritten(f"the disk is full: cannot write to {exc.filename} — {unchanged}; free some space "
-                                "(or choose a folder on another disk with --out) and run it again") from None
+        raise ReportsNotWritten(_(
+            "the disk is full: cannot write to {file} — the previous reports in {folder}/ are unchanged; free some "
+            "space (or choose a folder on another disk with --out) and run it again").format(
+                file=exc.filename, folder=out)) from None
     except NameTooLong as exc:
         name = os.path.basename(exc.filename or "")
-        shown = name if len(name) <= 60 else f"{name[:40]}…{name[-12:]} ({len(name)} characters)"
-        raise ReportsNotWritten(f"cannot write the report {shown}: the name is too long for this disk — "
-                                f"{unchanged}; give the resolution a shorter id in the data file (each "
-                                "resolution's page is named after its id)") from None
+        shown = name if len(name) <= 60 else _("{start}…{end} ({count} characters)").format(
+            start=name[:40], end=name[-12:], count=len(name))
+        raise ReportsNotWritten(_(
+            "cannot write the report {name}: the name is too long for this disk — the previous reports in {folder}/ "
+            "are unchanged; give the resolution a shorter id in the data file (each resolution's page is named "
+            "after its id)").format(name=shown, folder=out)) from None
     except UnsafeTarget as exc:
-        raise ReportsNotWritten(f"cannot write the reports to {out}/: {exc.strerror} — {unchanged}; delete or move "
-                                f"{exc.filename}, or choose another folder with --out") from None
+        raise ReportsNotWritten(_(
+            "cannot write the reports to {folder}/: {reason} — the previous reports in {folder}/ are unchanged; "
+            "delete or move {file}, or choose another folder with --out").format(
+                folder=out, reason=exc.strerror, file=exc.filename)) from None
     except OSError as exc:  # a folder we may not write to, a workbook held open on Windows
-        raise ReportsNotWritten(f"cannot write the reports to {out}/: {exc.strerror or exc} — the previous "
-                                "reports are unchanged; choose another folder with --out, or close the workbook "
-                                "if it is open") from None
+        raise ReportsNotWritten(_(
+            "cannot write the reports to {folder}/: {reason} — the previous reports are unchanged; choose another "
+            "folder with --out, or close the workbook if it is open").format(
+                folder=out, reason=exc.strerror or exc)) from None
 
 
 def report(data_path: str | os.PathLike, out: str, *, today: dt.date, as_of: dt.date | None = None,
-           since: dt.date | None = None, include_private: bool = False) -> list[Path]:
+           since: dt.date | None = None, include_private: bool = False,
+           languages: tuple[str, ...] = ()) -> list[Path]:
     """`monitor report`: the valid register's reports written into `out`, as it stood at the end of `as_of`
-    (default today), with what changed since `since`. The data is validated against the real today."""
+    (default today), with what changed since `since`; in each of `languages` (none: the active one). The data is
+    validated against the real today."""
     register = load_valid(data_path, today=today)  # first: a missing or unreadable file is a message
     view = view_of(data_path, today=today, as_of=as_of, since=since, include_private=include_private)
-    return write_reports(_cut(register, view), out, view=view)  # which leaves out private material
+    return write_reports(_cut(register, view), out, view=view, languages=languages)  # which leaves out private material
 
 
 def status(data_path: str | os.PathLike, *, resolution: str | None, today: dt.date, as_of: dt.date | None = None,

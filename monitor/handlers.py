@@ -89,12 +89,21 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .commands import as_of, report
+    from .i18n import format_number, ngettext
 
     written = report(data_path(args), args.out, today=as_of(data_path(args), args.today), as_of=args.as_of,
-                     since=args.since, include_private=args.include_private)
-    shown = f" (as of {args.as_of})" if args.as_of else ""
-    print(f"wrote {len(written)} files to {args.out}/{shown}: " + ", ".join(p.name for p in written))
+                     since=args.since, include_private=args.include_private, languages=languages(args))
+    names = ", ".join(p.relative_to(Path(args.out)).as_posix() for p in written)  # en/index.html in several languages
+    if args.as_of:
+        said = ngettext("wrote {count} file to {folder}/ (as of {day}): {names}",
+                        "wrote {count} files to {folder}/ (as of {day}): {names}", len(written))
+    else:
+        said = ngettext("wrote {count} file to {folder}/: {names}", "wrote {count} files to {folder}/: {names}",
+                        len(written))
+    print(said.format(count=format_number(len(written)), folder=args.out, day=args.as_of, names=names))
     return 0
 
 

@@ -3,6 +3,8 @@
   // Progressive enhancement of the "Every demand" table: filters, sorting, and both kept in the page's address
   // (#all?status=not-met&sort=4-desc) so that a filtered view can be sent as a link. Without this script every
   // row is there and readable. Nothing from the data is ever run or written as HTML: only read and compared.
+  // The script holds no words, so that its hash (allowed by the page's policy) is the same in every language: what
+  // it writes comes from the filter box's data- attributes, written in the page's language, numbers as it writes them.
   var table = document.getElementById("all-demands"), box = document.getElementById("filter-box");
   if (!table || !box) { return; }
   var body = table.tBodies[0], heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
@@ -14,6 +16,7 @@
   // A browser lays out every shown row again after each change: 10,000 rows took seconds. So at most STEP rows
   // are shown at once, with a button for the next ones (only a register that large ever sees it).
   var STEP = 200, limit = STEP, more = document.getElementById("filter-more");
+  var language = document.documentElement.lang || undefined;
   var sorted = { col: -1, dir: 1 };
   box.hidden = false;
 
@@ -30,14 +33,21 @@
       if (hit) { n += 1; }
     }
     body.insertBefore(fragment, body.firstChild);
-    var count = words.length || wanted.length ? n + " of " + rows.length + " demands" : "";
+    var filtered = words.length || wanted.length, text = "";
     if (n > limit) {
-      shown.textContent = (count || n + " demands") + " match; the first " + limit + " are shown";
-    } else {
-      shown.textContent = count && count + " shown";
+      text = say(filtered ? "filteredMany" : "many", { shown: n, limit: limit });
+    } else if (filtered) {
+      text = say("filtered", { shown: n });
     }
+    shown.textContent = text;
     more.hidden = n <= limit;
-    more.textContent = "Show " + Math.min(STEP, n - limit) + " more";
+    more.textContent = say("more", { count: Math.min(STEP, n - limit) });
+  }
+
+  function say(name, numbers) {  // the page's words (its data- attributes, in its language) with the numbers put in
+    return (box.dataset[name] || "").replace(/\{(\w+)\}/g, function (field, key) {
+      return numbers.hasOwnProperty(key) ? numbers[key].toLocaleString(language) : field;
+    });
   }
 
   function key(r, col) {  // a cell's sort key, read from the page once

@@ -9,6 +9,7 @@ import math
 from typing import TYPE_CHECKING
 
 from ..fields import LOOKS, STATUS_SYMBOLS
+from ..i18n import _, format_number
 from ..model import Status
 
 if TYPE_CHECKING:
@@ -72,11 +73,16 @@ def bar_chart(rows: list[tuple[str, dict[str, int]]], chart_id: str, title: str)
     from markupsafe import Markup, escape
 
     width, right_w, row_h, gap = 560, 36, 22, 8
-    label_w = min(150, 14 + 8 * max([len(_clip(label, 18)) for label, _ in rows] + [4]))
+    label_w = min(150, 14 + 8 * max([len(_clip(label, 18)) for label, __ in rows] + [4]))
     bar_w = width - label_w - right_w
-    most = max([sum(c.values()) for _, c in rows] + [1])
+    most = max([sum(c.values()) for __, c in rows] + [1])
     legend_y = len(rows) * (row_h + gap) + 8
-    height = legend_y + 46
+    keys = [f"{STATUS_SYMBOLS[status]} {Status(status).label}" for status in BAR_COLOURS]
+    # the key in rows of three; of two where a status's words are longer than a third of the width can hold
+    # ("◑ выполнено частично"): DejaVu Sans at 14 units is about 8.4 units a letter
+    per_row = 3 if 21 + 8.4 * max(len(k) for k in keys) <= 185 else 2
+    key_w = 185 if per_row == 3 else 278
+    height = legend_y + 22 * math.ceil(len(keys) / per_row) + 2
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
            f'aria-labelledby="{chart_id}-t" font-size="14">', f'<title id="{chart_id}-t">{escape(title)}</title>']
     for i, (label, counts) in enumerate(rows):
@@ -88,25 +94,32 @@ def bar_chart(rows: list[tuple[str, dict[str, int]]], chart_id: str, title: str)
             if not n:
                 continue
             w = n / most * bar_w
-            tip = f"{escape(label)}: {n} {Status(status).label}"
+            shown = format_number(n)
+            # TRANSLATORS: a chart's tooltip: "2019: 3 met" (a resolution or a year, a number, a status)
+            tip = escape(_("{label}: {count} {status}").format(label=label, count=shown, status=Status(status).label))
             out.append(f'<g><title>{tip}</title><rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row_h}" '
                        f'fill="{BAR_COLOURS[status]}"/>{_marks(status, x, y, w, row_h)}'
                        f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row_h}" fill="none" stroke="#fff"/></g>')
-            if w >= 9 * len(str(n)) + 6:
-                tw = 9 * len(str(n)) + 4  # a light plate behind the number keeps it legible on any colour and marks
+            if w >= 9 * len(shown) + 6:
+                tw = 9 * len(shown) + 4  # a light plate behind the number keeps it legible on any colour and marks
                 out.append(f'<rect x="{x + (w - tw) / 2:.1f}" y="{y + 3}" width="{tw}" height="16" rx="3" fill="#fff" '
                            f'fill-opacity=".85"/><text x="{x + w / 2:.1f}" y="{y + 16}" text-anchor="middle" '
-                           f'font-weight="bold" fill="#1b1f24">{n}</text>')
+                           f'font-weight="bold" fill="#1b1f24">{shown}</text>')
             x += w
-        out.append(f'<text x="{x + 5:.1f}" y="{y + 16}">{sum(counts.values())}</text>')
-    for i, status in enumerate(BAR_COLOURS):  # the key: pattern + symbol + word, in two rows of three
-        lx, ly = 4 + (i % 3) * 185, legend_y + (i // 3) * 22
+        out.append(f'<text x="{x + 5:.1f}" y="{y + 16}">{format_number(sum(counts.values()))}</text>')
+    for i, (status, key) in enumerate(zip(BAR_COLOURS, keys)):  # the key: pattern + symbol + word
+        lx, ly = 4 + (i % per_row) * key_w, legend_y + (i // per_row) * 22
         out.append(f'<rect x="{lx}" y="{ly}" width="16" height="14" fill="{BAR_COLOURS[status]}"/>'
                    f'{_marks(status, lx, ly, 16, 14)}<rect x="{lx}" y="{ly}" width="16" height="14" fill="none" '
-                   f'stroke="#1b1f24" stroke-width=".5"/><text x="{lx + 21}" y="{ly + 12}">'
-                   f'{STATUS_SYMBOLS[status]} {Status(status).label}</text>')
+                   f'stroke="#1b1f24" stroke-width=".5"/><text x="{lx + 21}" y="{ly + 12}">{escape(key)}</text>')
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def percent(share: float) -> str:
+    """A share of 0-100 as the reader writes it, rounded to a whole number: '40%' in English, '40 %' in Russian."""
+    # TRANSLATORS: a percentage; {number} is already written for the language ("40%", "40 %")
+    return _("{number}%").format(number=format_number(int(f"{share:.0f}")))
 
 
 def _clip(text: str, limit: int) -> str:
@@ -121,6 +134,8 @@ def share_chart(points: list[tuple[str, float | None]], chart_id: str, title: st
     from markupsafe import Markup, escape
 
     width, left, right, top, plot_h = 560, 44, 16, 14, 160
+    wider = max(0, len(percent(100)) - 4)  # '100 %' (Russian) is a letter wider than '100%': more room each side
+    left, right = left + 8 * wider, right + 6 * wider
     step = (width - left - right) / max(len(points) - 1, 1)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {top + plot_h + 44}" role="img" '
            f'aria-labelledby="{chart_id}-t" font-size="13">', f'<title id="{chart_id}-t">{escape(title)}</title>']
@@ -128,7 +143,7 @@ def share_chart(points: list[tuple[str, float | None]], chart_id: str, title: st
         y = top + plot_h * (1 - pct / 100)
         rule = 1.2 if pct == 0 else 0.6
         out.append(f'<path d="M{left},{y:g}H{width - right}" stroke="#d0d4da" stroke-width="{rule}"/>'
-                   f'<text x="{left - 6}" y="{y + 4:g}" text-anchor="end" fill="#555">{pct}%</text>')
+                   f'<text x="{left - 6}" y="{y + 4:g}" text-anchor="end" fill="#555">{escape(percent(pct))}</text>')
     runs: list[list[str]] = [[]]  # the line's unbroken stretches
     every = max(1, math.ceil(len(points) / 12))  # at most about 12 labels under the axis and figures on the line
     for i, (label, share) in enumerate(points):
@@ -142,9 +157,10 @@ def share_chart(points: list[tuple[str, float | None]], chart_id: str, title: st
         y = top + plot_h * (1 - share / 100)
         runs[-1].append(f"{x:.1f},{y:.1f}")
         out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{LOOKS[Status.MET].chart_fill}"><title>'
-                   f'{escape(label)}: {share:.0f}%</title></circle>')
+                   f'{escape(label)}: {escape(percent(share))}</title></circle>')
         if i % every == 0 or i == len(points) - 1:
-            out.append(f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-weight="bold">{share:.0f}%</text>')
+            out.append(f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-weight="bold">'
+                       f'{escape(percent(share))}</text>')
     for run in runs:
         if len(run) > 1:
             out.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{LOOKS[Status.MET].chart_fill}" '

@@ -5,17 +5,21 @@ SVG charts are built here from escaped text. Nothing depends on the clock: `toda
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ..fields import STATUS_SYMBOLS, is_web_address
 from ..followup import DUE_DAYS, due
 from ..frames import RECENT_DAYS
-from ..model import Register, Status
+from ..i18n import _, counted, current, format_number, ngettext, pgettext
+from ..model import Entry, Register, Status
 from ..view import View, changes_since
 from . import TEMPLATES, duration, long_date, page_names, short_date
-from .charts import bar_chart, share_chart
+from .charts import bar_chart, percent, share_chart
+from .languages import alternates, language_name, prose_html, prose_text, quote_of
 
 if TYPE_CHECKING:
     import jinja2
@@ -26,21 +30,49 @@ if TYPE_CHECKING:
 
 @functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """The Jinja2 environment: templates/ folder, autoescape on, undefined names are errors."""
+    """The Jinja2 environment: templates/ folder, autoescape on, undefined names are errors.
+
+    Made once for every language: each global and filter that gives words (`_`, `status`, `long_date`...) reads the
+    active language when it is called, so nothing here keeps the language that was active when it was made.
+    """
     import jinja2
     from markupsafe import Markup
 
+    # optimized=False: Jinja's optimizer runs a filter on a constant once, when the template is compiled, which
+    # would keep the words of the language active then ({{ "yes"|free }} stayed English on Russian pages)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
-    env.filters.update(weblink=weblink, status=status_badge, long_date=long_date, short_date=short_date,
-                       duration=duration, iso=lambda d: d.isoformat())
+                             keep_trailing_newline=True, optimized=False)
+    env.filters.update(weblink=weblink, status=status_badge, status_heading=status_heading, long_date=long_date,
+                       short_date=short_date, duration=duration, iso=lambda d: d.isoformat(), number=format_number,
+                       percent=percent, fill=fill, label=lambda s: Status(s).label,
+                       meaning=lambda s: Status(s).meaning, free=free_word, prose=jinja2.pass_context(prose_html),
+                       prose_text=jinja2.pass_context(prose_text))
+    env.globals.update(_=_, ngettext=ngettext, pgettext=pgettext, counted=counted, language_name=language_name,
+                       quote_of=jinja2.pass_context(quote_of), long_status_words=long_status_words)
     script = (TEMPLATES / "filter.js").read_text(encoding="utf-8")
     # The page's policy allows this one script by its hash: any other script, from data or elsewhere, is blocked.
+    # The script holds no words: what it writes comes from the page's data- attributes, in the page's language.
     env.globals.update(FILTER_SCRIPT=Markup(script), SCRIPT_HASH=_sha256(script))
-    env.globals.update(STATUSES=[s.value for s in Status], STATUS_LABELS={s.value: s.label for s in Status},
-                       STATUS_MEANINGS={s.value: s.meaning for s in Status}, SYMBOLS=STATUS_SYMBOLS)
+    env.globals.update(STATUSES=[s.value for s in Status], SYMBOLS=STATUS_SYMBOLS)
     return env
+
+
+def fill(template: str, **fields: object) -> Markup:
+    """A translated template whose fields hold markup (a link, <strong>): `_("{count} open")|fill(count=...)`.
+
+    The template's own text is escaped, and so is each field unless it is markup already.
+    """
+    from markupsafe import escape
+
+    return escape(template).format(**fields)
+
+
+def free_word(value: str) -> str:
+    """frames' "Free?" value ('yes', 'partly', 'no', 'not known') in the reader's words."""
+    words = {"yes": pgettext("free", "yes"), "partly": pgettext("free", "partly"), "no": pgettext("free", "no"),
+             "not known": pgettext("free", "not known")}
+    return words.get(value, value)
 
 
 def _sha256(text: str) -> str:
@@ -70,12 +102,35 @@ def weblink(address: object, text: object = None) -> Markup:
     return Markup("<bdi>{}</bdi>").format(shown) if shown else escape(shown)
 
 
-@functools.lru_cache(maxsize=None)  # six values, asked for per row: 2 s of CPU per report at 10,000 demands
+LONG_STATUS_WORDS = 50  # letters in all six status words: English has 46 and fits, Russian 64 and does not
+_SHORT_WORD = re.compile(r"(?<!\S)(\S{1,2}) (?=\S)")  # a word of one or two letters, and the space after it
+
+
 def status_badge(value: str) -> Markup:
     """A status as symbol + word (+ colour): never colour alone."""
+    return _badge(value, current().code)
+
+
+def long_status_words() -> bool:
+    """True when the six status words of the active language are too long for one line of column headings on a page
+    or on A4 ('выполнено частично', 'не выполнено'...): the tables of counts then let their headings wrap."""
+    return sum(len(s.label) for s in Status) > LONG_STATUS_WORDS
+
+
+def status_heading(value: str) -> Markup:
+    """A status as a column's heading: the badge, which may take two lines in a narrow column, but never breaks
+    after a word of one or two letters ('в процессе', 'не выполнено')."""
+    return _badge(value, current().code, heading=True)
+
+
+@functools.lru_cache(maxsize=None)  # six values per language, asked for per row: 2 s of CPU at 10,000 demands
+def _badge(value: str, language: str, heading: bool = False) -> Markup:
     from markupsafe import Markup
 
     status = Status(value)
+    if heading:
+        return Markup('<span class="status status-{}"><span class="sym" aria-hidden="true">{}</span> {}</span>').format(
+            status.value, STATUS_SYMBOLS[status.value], _SHORT_WORD.sub("\\1\u00a0", status.label))
     return Markup('<span class="status status-{}"><span class="sym" aria-hidden="true">{}</span> {}</span>').format(
         status.value, STATUS_SYMBOLS[status.value], status.label)
 
@@ -92,19 +147,40 @@ def _missing(value: object) -> bool:
         return False
 
 
-def render_pages(register: Register, frames: Frames, view: View | None = None) -> dict[str, str]:
-    """Every page of the report: {'index.html': ..., '<resolution page>.html': ...}."""
-    return dict(iter_pages(register, frames, view))
+def render_pages(register: Register, frames: Frames, view: View | None = None,
+                 languages: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every page of the report in the active language: {'index.html': ..., '<resolution page>.html': ...}.
+
+    `languages`: every language the reports are written in, when more than one: each page then links to itself in
+    the others (`../ru/index.html`).
+    """
+    return dict(iter_pages(register, frames, view, languages))
 
 
-def iter_pages(register: Register, frames: Frames, view: View | None = None) -> Iterator[tuple[str, str]]:
+def iter_pages(register: Register, frames: Frames, view: View | None = None,
+               languages: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
     """(file name, page text) for every page, one at a time, so a caller can encode each and let the text go."""
     pages = page_names(r.id for r in register.resolutions)
     demands = records(frames.demands)
-    yield "index.html", render_index(register, frames, pages, demands, view=view)
+    yield "index.html", render_index(register, frames, pages, demands, view=view, languages=languages)
     rows = {row["id"]: row for row in demands}
     for res in register.resolutions:
-        yield pages[res.id], render_resolution_page(register, frames, res.id, pages, rows, view=view)
+        yield pages[res.id], render_resolution_page(register, frames, res.id, pages, rows, view=view,
+                                                    languages=languages)
+
+
+def _page(register: Register, name: str, languages: tuple[str, ...]) -> dict:
+    """What every page's frame needs: its language, the data's language, and the same page in the other languages.
+
+    `data_lang` goes on elements that show the data's untranslated words (topics, addressees) on a page in another
+    language, so that a screen reader says them in their own language.
+    """
+    from markupsafe import Markup
+
+    lang = current().code
+    data_lang = Markup(' lang="{}"').format(register.language) if register.language != lang else Markup("")
+    return {"lang": lang, "source_language": register.language, "data_lang": data_lang, "register": register,
+            "alternates": alternates(name, languages)}
 
 
 def _counts(frames: Frames, resolution_id: str) -> dict[str, int]:
@@ -113,10 +189,10 @@ def _counts(frames: Frames, resolution_id: str) -> dict[str, int]:
 
 
 def render_index(register: Register, frames: Frames, pages: dict[str, str], demands: list[dict] | None = None,
-                 *, view: View | None = None) -> str:
+                 *, view: View | None = None, languages: tuple[str, ...] = ()) -> str:
     """The page across all resolutions: charts, year by year, repeats, people, recent changes, every demand."""
     demand_pages = {d.id: pages[d.resolution] for d in register.demands}
-    resolutions: list[dict] = [{"id": r.id, "title": r.title, "adopted": r.adopted, "page": pages[r.id],
+    resolutions: list[dict] = [{"id": r.id, "resolution": r, "adopted": r.adopted, "page": pages[r.id],
                     "counts": _counts(frames, r.id), "total": int(frames.counts.loc[r.id, "total"]),
                     "open": int(frames.counts.loc[r.id, "open"])} for r in register.resolutions]
     years: list[dict] = [{"year": int(y), "counts": {s.value: int(row[s.value]) for s in Status},
@@ -124,18 +200,21 @@ def render_index(register: Register, frames: Frames, pages: dict[str, str], dema
                          for y, row in frames.years.iterrows()]
     totals = {"counts": {s.value: sum(r["counts"][s.value] for r in resolutions) for s in Status},
               "total": len(register.demands), "open": sum(r["open"] for r in resolutions)}
+    by_id = {d.id: d for d in register.demands}
     context = {
+        **_page(register, "index.html", languages),
         "today": frames.today, "resolutions": resolutions, "years": years, "totals": totals,
         "total": len(register.demands), "open": sum(r["open"] for r in resolutions),
         "chains": records(frames.chains), "people": records(frames.people), "recent": records(frames.recent),
         "demands": records(frames.demands) if demands is None else demands, "demand_pages": demand_pages,
+        "by_id": by_id, "entries": _entries(register),
         "resolution_chart": bar_chart([(f"{r['id']}", r["counts"]) for r in resolutions], "by-resolution",
-                                      "Demands of each resolution by current status"),
+                                      _("Demands of each resolution by current status")),
         "year_chart": bar_chart([(str(y["year"]), y["counts"]) for y in years], "by-year",
-                                "Demands by status at the end of each year"),
+                                _("Demands by status at the end of each year")),
         "share_chart": share_chart([(str(y["year"]), y["share"]) for y in years], "share-by-year",
-                                   "Share of the demands made so far that were met or partly met, each year"),
-        "recent_days": RECENT_DAYS, "filters": _filters(register), "register_title": register.title,
+                                   _("Share of the demands made so far that were met or partly met, each year")),
+        "recent_days": RECENT_DAYS, "filters": _filters(register),
         "view": view or View(frames.today),
         "changes": changes_since(register, view.since, frames.today) if view and view.since else None,
         "due": due(register, frames.today), "due_days": DUE_DAYS,
@@ -143,15 +222,25 @@ def render_index(register: Register, frames: Frames, pages: dict[str, str], dema
     return environment().get_template("index.html").render(context)
 
 
+def _entries(register: Register) -> dict[tuple[str, dt.date, str], Entry]:
+    """Each history entry by (demand id, date, note): the frames' rows name an entry by these, its note in the
+    file's language, and the page shows the note's translation."""
+    found: dict[tuple[str, dt.date, str], Entry] = {}
+    for d in register.demands:
+        for e in d.history:
+            found.setdefault((d.id, e.date, e.note), e)
+    return found
+
+
 def _filters(register: Register) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """The index's filters: (key, label, [(value, text)]) for status, resolution, topic and addressee."""
     def distinct(values: Iterable[str]) -> list[tuple[str, str]]:
         return [(v, v) for v in sorted(set(values), key=str.casefold)]
 
-    return [("status", "Status", [(s.value, f"{STATUS_SYMBOLS[s.value]} {s.label}") for s in Status]),
-            ("resolution", "Resolution", [(r.id, r.id) for r in register.resolutions]),
-            ("topic", "Topic", distinct(d.topic for d in register.demands)),
-            ("addressee", "Addressee", distinct(d.addressee for d in register.demands))]
+    return [("status", _("Status"), [(s.value, f"{STATUS_SYMBOLS[s.value]} {s.label}") for s in Status]),
+            ("resolution", _("Resolution"), [(r.id, r.id) for r in register.resolutions]),
+            ("topic", _("Topic"), distinct(d.topic for d in register.demands)),
+            ("addressee", _("Addressee"), distinct(d.addressee for d in register.demands))]
 
 
 def _share_met(counts: pd.Series) -> float | None:
@@ -161,7 +250,8 @@ def _share_met(counts: pd.Series) -> float | None:
 
 
 def render_resolution_page(register: Register, frames: Frames, resolution_id: str, pages: dict[str, str],
-                           rows: dict[str, dict] | None = None, *, view: View | None = None) -> str:
+                           rows: dict[str, dict] | None = None, *, view: View | None = None,
+                           languages: tuple[str, ...] = ()) -> str:
     """One resolution's page: its identity and link, then each demand with its whole history, grouped by topic."""
     res = register.resolution(resolution_id)
     by_id = {d.id: d for d in register.demands}
@@ -181,15 +271,17 @@ def render_resolution_page(register: Register, frames: Frames, resolution_id: st
 
     for d in own:
         groups.setdefault(d.topic, []).append({
-            **rows[d.id], "history": d.history, "repeats_links": links(d.repeats),
+            **rows[d.id], "model": d, "history": d.history, "repeats_links": links(d.repeats),
             "repeated_by_links": links(repeated_by.get(d.id, []))})
     topics = [(t, groups[t]) for t in order if t in groups]
     counts = _counts(frames, resolution_id)
     context = {
+        **_page(register, pages[res.id], languages),
         "today": frames.today, "view": view or View(frames.today), "resolution": res, "topics": topics,
         "counts": counts, "total": len(own),
         "open": int(frames.counts.loc[resolution_id, "open"]),
         "others": [{"id": r.id, "page": pages[r.id]} for r in register.resolutions if r.id != resolution_id],
-        "chart": bar_chart([(res.id, counts)], f"res-{pages[res.id][:-5]}", f"Demands of {res.id} by current status"),
+        "chart": bar_chart([(res.id, counts)], f"res-{pages[res.id][:-5]}",
+                           _("Demands of {resolution} by current status").format(resolution=res.id)),
     }
     return environment().get_template("resolution.html").render(context)
