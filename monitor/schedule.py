@@ -256,7 +256,7 @@ def weekly_digest_job(run: JobRun) -> None:
         log.info(digest_of(register, run.settings, run.out_dir, since=None, send=True, today=run.today))
     except (SettingsError, MailError, DigestNotSent, DeliveryError) as exc:
         log.error("%s", exc)
-    refresh_reports(register, run.out_dir, run.today)
+    refresh_reports(register, run.out_dir, run.today, run.settings.language)
 
 
 @_job("report refresh", skipped="report refresh skipped")
@@ -278,7 +278,7 @@ def refresh_on_change_job(run: JobRun) -> None:
             log.warning("%s changed but is not valid (run 'monitor validate'); reports left as they were", path)
         else:
             log.info("%s changed: refreshing the reports", path)
-            refresh_reports(register, run.out_dir, run.today)
+            refresh_reports(register, run.out_dir, run.today, run.settings.language)
     remember(run.settings.state_dir, seen)
 
 
@@ -292,10 +292,11 @@ def outbox_job(run: JobRun) -> None:
         log.info("%s", said)
 
 
-def refresh_reports(register: Register, out_dir: str, today: dt.date) -> list[Path]:
-    """Write the HTML and Excel reports, as `monitor report` does (commands.write_reports)."""
+def refresh_reports(register: Register, out_dir: str, today: dt.date, languages: tuple[str, ...] = ()) -> list[Path]:
+    """Write the HTML and Excel reports, as `monitor report` does (commands.write_reports), in the settings'
+    languages (each in its own folder when there are several)."""
     from .commands import write_reports
 
-    written = write_reports(register, out_dir, today=today)
+    written = write_reports(register, out_dir, today=today, languages=languages)
     log.info("reports refreshed: %d files in %s", len(written), out_dir)
     return written

@@ -34,6 +34,12 @@ _LETTER = re.compile(r"[^\W\d_]")
 def pseudo() -> i18n.Language:
     """The pseudo-language: every msgstr is its msgid in ⟦ ⟧; dates and numbers formatted as in English."""
     from babel import Locale
+
+    return i18n.Language(CODE, gettext.GNUTranslations(io.BytesIO(pseudo_mo())), Locale.parse(i18n.SOURCE))
+
+
+def pseudo_mo() -> bytes:
+    """The pseudo-language's compiled catalogue (.mo), from the strings of the code and templates as they are now."""
     from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
 
@@ -48,8 +54,7 @@ def pseudo() -> i18n.Language:
         catalog.add(message.id, strings if len(strings) > 1 else strings[0], context=message.context)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
-    buffer.seek(0)
-    return i18n.Language(CODE, gettext.GNUTranslations(buffer), Locale.parse(i18n.SOURCE))
+    return buffer.getvalue()
 
 
 def wrap(text: str) -> str:

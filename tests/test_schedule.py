@@ -172,7 +172,7 @@ def test_list_before_the_first_start(place, store):
 def test_reports_are_refreshed_when_the_content_changes(place, monkeypatch):
     data, out = place
     calls = []
-    monkeypatch.setattr(schedule, "refresh_reports", lambda register, out_dir, today: calls.append(out_dir))
+    monkeypatch.setattr(schedule, "refresh_reports", lambda register, out_dir, today, languages: calls.append(out_dir))
     schedule.refresh_on_change_job(str(data), str(out))
     assert len(calls) == 1  # first look: the reports may be stale
     schedule.refresh_on_change_job(str(data), str(out))
@@ -188,13 +188,24 @@ def test_reports_are_refreshed_when_the_content_changes(place, monkeypatch):
     assert len(calls) == 2
 
 
+def test_the_refresh_job_writes_the_reports_in_the_settings_languages(place, monkeypatch):
+    """language = en,ru in the settings: the scheduler refreshes both folders and the page to choose, as
+    `monitor report --lang en,ru` writes them."""
+    data, out = place
+    monkeypatch.setenv("MONITOR_LANGUAGE", "en,ru")
+    schedule.refresh_on_change_job(str(data), str(out))
+    assert {p.relative_to(out).as_posix() for p in out.glob("*/index.html")} == {"en/index.html", "ru/index.html"}
+    assert '<html lang="ru"' in (out / "ru" / "index.html").read_text(encoding="utf-8")
+    assert (out / "index.html").is_file() and (out / "ru" / "demands.xlsx").is_file()
+
+
 def test_the_data_file_fingerprint_stored_by_an_older_version_is_still_read(place, monkeypatch):
     import hashlib
     import json
 
     data, out = place
     calls = []
-    monkeypatch.setattr(schedule, "refresh_reports", lambda register, out_dir, today: calls.append(out_dir))
+    monkeypatch.setattr(schedule, "refresh_reports", lambda register, out_dir, today, languages: calls.append(out_dir))
     seen = data.parent / "state" / "data-file.json"
     seen.parent.mkdir()
     # as written before issue 12: the hash under "sha256", and an mtime that no longer matches (a touch)
