@@ -221,7 +221,7 @@ def test_the_jobs_work_as_of_today_in_the_settings_time_zone(place, monkeypatch)
 
     data, out = place
     days = []
-    monkeypatch.setattr(schedule, "refresh_reports", lambda register, out_dir, today: days.append(today))
+    monkeypatch.setattr(schedule, "refresh_reports", lambda register, out_dir, today, languages: days.append(today))
     for zone in ("Pacific/Kiritimati", "Etc/GMT+12"):  # 26 hours apart: their dates always differ
         monkeypatch.setenv("MONITOR_TIMEZONE", zone)
         before = today(zone)
