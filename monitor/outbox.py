@@ -218,7 +218,7 @@ def find_digest(state: DigestState, ident: str) -> str:
     if not matches:
         raise DeliveryError(_("there is no digest '{id}' in {path} — 'monitor digest --status' lists them with "
                               "their short ids").format(id=ident, path=state.path))
-    # only ever two or more; Russian still has three forms for them ("к 21 сводке", "к 2 сводкам")
+    # only ever two or more; Russian still has three forms for them ("к 21 дайджесту", "к 2 дайджестам")
     raise DeliveryError(ngettext("'{id}' fits {count} digests — give more of its Message-ID",
                                  "'{id}' fits {count} digests — give more of its Message-ID", len(matches)).format(
         id=ident, count=format_number(len(matches))))

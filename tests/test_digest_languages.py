@@ -126,11 +126,11 @@ def test_a_russian_digest_arrives_with_an_encoded_subject_and_both_parts_in_russ
     assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
     assert all(p.get_content_charset() == "utf-8" for p in msg.iter_parts())
     text, html = (spaced(msg.get_body((kind,)).get_content()) for kind in ("plain", "html"))
-    for words in ("Сводка от 24 ноября 2026 г.", "с 1 марта 2022 г.", "НОВЫЕ ЗАПИСИ О СТАТУСЕ (4)",
+    for words in ("Дайджест от 24 ноября 2026 г.", "с 1 марта 2022 г.", "НОВЫЕ ЗАПИСИ О СТАТУСЕ (4)",
                   "ВСЕ ТРЕБОВАНИЯ ПО СТАТУСАМ", "✓ выполнено", "Release of Richard Roe [EN]"):
         assert words in text, words
     assert '<html lang="ru">' in html
-    for words in ("Сводка от 24 ноября 2026 г.", "с 1 марта 2022 г.", "Новые записи о статусе (4)",
+    for words in ("Дайджест от 24 ноября 2026 г.", "с 1 марта 2022 г.", "Новые записи о статусе (4)",
                   "Все требования по статусам", "выполнено", '<span lang="en">Release of Richard Roe</span>'):
         assert words in html, words
     for english in ("Digest of", "New status entries", "All demands by status", "Statuses:"):
@@ -147,7 +147,7 @@ def test_mixed_recipients_get_one_message_each_in_their_language(data, smtp):
     assert english["To"] == "a@example.org" and russian["To"] == "Bee <b@example.org>"
     assert english["Message-ID"] != russian["Message-ID"]
     assert "Digest of 24 November 2026" in english.get_body(("plain",)).get_content()
-    assert "Сводка от 24 ноября 2026 г." in spaced(russian.get_body(("plain",)).get_content())
+    assert "Дайджест от 24 ноября 2026 г." in spaced(russian.get_body(("plain",)).get_content())
     # the state: both messages delivered, one baseline for the next digest, and --status lists both
     st = DigestState(data.parent / "state")
     try:
@@ -209,9 +209,9 @@ def test_the_cli_speaks_russian_and_saves_each_language(data, capsys, monkeypatc
     assert main(["--file", str(data), "--today", "2026-11-24", "digest", "--since", "2021-01-01", "--out", str(out),
                  "--lang", "ru"]) == 0
     said = spaced(capsys.readouterr().out)
-    assert said.startswith("Сводка от 24 ноября 2026 г. по записям начиная с 1 января 2021 г.: ")
+    assert said.startswith("Дайджест от 24 ноября 2026 г. по записям начиная с 1 января 2021 г.: ")
     assert "(английский); digest-2026-11-24.ru.txt и digest-2026-11-24.ru.html (русский)" in said
-    assert "По почте не отправлена" in said
+    assert "По почте не отправлен (" in said
     assert sorted(p.name for p in (out / "digests").iterdir()) == [
         "digest-2026-11-24.html", "digest-2026-11-24.ru.html", "digest-2026-11-24.ru.txt", "digest-2026-11-24.txt"]
 
@@ -240,7 +240,7 @@ def test_russian_plurals_in_the_subject_and_the_summary(count, words, tmp_path):
                      last_digest=LAST_WEEK, stale_days=365)
     digest = dataclasses.replace(digest, new_entries=(entry,) * count, stale_total=count)
     with use("ru"):
-        assert spaced(digest.subject) == f"Сводка по требованиям: {words} (24 нояб. 2026 г.)"
+        assert spaced(digest.subject) == f"Дайджест по требованиям: {words} (24 нояб. 2026 г.)"
         summary = spaced(summary_of(digest, [tmp_path / "d.txt", tmp_path / "d.html"]))
         stale = {1: "1 открытое требование", 2: "2 открытых требования", 5: "5 открытых требований",
                  11: "11 открытых требований", 21: "21 открытое требование"}[count]
@@ -305,7 +305,7 @@ def test_what_happened_to_the_email_is_told_in_the_command_s_language(data, refu
         run_digest(load(data), settings, out_dir=data.parent / "reports", since=dt.date(2021, 1, 1), send=True,
                    today=TODAY, sleep=lambda seconds: None)
     said = spaced(str(info.value))
-    assert said.startswith("Сводка от 24 ноября 2026 г. по записям начиная с 1 января 2021 г.: ")
+    assert said.startswith("Дайджест от 24 ноября 2026 г. по записям начиная с 1 января 2021 г.: ")
     assert "не удалось связаться с почтовым сервером 127.0.0.1" in said and "остаётся в очереди отправки" in said
     with use("ru"):
         assert "ждёт в очереди отправки" in digest_status(settings)
@@ -317,6 +317,6 @@ def test_an_untranslated_register_title_is_marked_in_the_heading_not_in_the_subj
                since=dt.date(2026, 11, 1), send=True, today=TODAY)
     msg = email.message_from_bytes(smtp.messages[0][2], policy=policy.default)
     assert msg["Subject"].startswith("Demands on Examplestan: 2 новые записи о статусе")
-    assert msg.get_body(("plain",)).get_content().startswith("DEMANDS ON EXAMPLESTAN [EN]\nСводка от")
+    assert msg.get_body(("plain",)).get_content().startswith("DEMANDS ON EXAMPLESTAN [EN]\nДайджест от")
     assert re.search(r'<h1[^>]*><span lang="en">Demands on Examplestan</span> <span class="lang"',
                      msg.get_body(("html",)).get_content())
