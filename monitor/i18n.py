@@ -79,8 +79,8 @@ def language(code: str) -> Language:
 
     code = code.strip()
     if code not in available():
-        shown = code if _CODE.match(code) else repr(code)
-        raise UnknownLanguage(f"there is no '{shown}' language — use one of: {', '.join(available())} "
+        shown = f"'{code}'" if _CODE.match(code) else ascii(code)  # what no code looks like: every character shown
+        raise UnknownLanguage(f"there is no {shown} language — use one of: {', '.join(available())} "
                               "(a language is added with its catalogue: see the README's section on languages)")
     try:
         locale = Locale.parse(FORMAT_LOCALES.get(code, code).replace("-", "_"))

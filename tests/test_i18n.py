@@ -110,6 +110,10 @@ def test_an_unknown_language_names_the_ones_there_are():
         i18n.parse_languages("en,xx")
     assert "there is no 'xx' language — use one of: en, ru" in str(caught.value)
     assert caught.value.exit_code == 2
+    with pytest.raises(UnknownLanguage, match=r"^there is no 'x y' language"):
+        i18n.parse_languages("x y")
+    with pytest.raises(UnknownLanguage, match=r"^there is no 'ru\\u202e' language"):  # shown, never acted on
+        i18n.parse_languages("ru\u202e")
 
 
 def test_the_language_setting_comes_from_the_environment_before_monitor_toml(tmp_path):
