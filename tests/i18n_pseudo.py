@@ -17,6 +17,7 @@ language: translations of the data and the marks of untranslated data show as th
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gettext
 import io
@@ -73,3 +74,21 @@ def untranslated(text: str) -> str:
 def has_words(text: str) -> bool:
     """True when `text` has a letter: symbols (○ ✓), digits, punctuation and spaces are not words."""
     return bool(_LETTER.search(text))
+
+
+def data_strings(register: object) -> set[str]:
+    """Every text of the data: its values and their lines (cells join several with new lines or commas)."""
+    found: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            found.update({value, *value.split("\n"), *value.split(", ")})
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for field in dataclasses.fields(value):
+                walk(getattr(value, field.name))
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                walk(item)
+
+    walk(register)
+    return found

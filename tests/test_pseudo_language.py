@@ -6,7 +6,6 @@ catalogue in a locale folder, under its code `qps`. The workbook and `monitor st
 test_render_excel_i18n.py and test_status_i18n.py."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 import shutil
@@ -23,7 +22,7 @@ from monitor.i18n import use
 from monitor.report import render_reports
 from monitor.settings import load_settings
 from monitor.view import View
-from tests.i18n_pseudo import CODE, has_words, pseudo_mo, untranslated
+from tests.i18n_pseudo import CODE, data_strings, has_words, pseudo_mo, untranslated
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "demands.yaml"
@@ -50,22 +49,10 @@ def pseudo_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     i18n.language.cache_clear()
 
 
-def data_strings(register: object) -> list[str]:
-    """Every text of the data, longest first (so that a long one is taken out before a short one inside it)."""
-    found: set[str] = set()
-
-    def walk(value: object) -> None:
-        if isinstance(value, str):
-            found.update(v.strip() for v in {value, *value.split("\n")} if len(v.strip()) > 1)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            for field in dataclasses.fields(value):
-                walk(getattr(value, field.name))
-        elif isinstance(value, (tuple, list)):
-            for item in value:
-                walk(item)
-
-    walk(register)
-    return sorted(found, key=len, reverse=True)
+def data_texts(register: object) -> list[str]:
+    """Every text of the data (i18n_pseudo.data_strings) but single characters, longest first: a long one is taken
+    out before a short one inside it."""
+    return sorted({t.strip() for t in data_strings(register) if len(t.strip()) > 1}, key=len, reverse=True)
 
 
 def leftover(text: str, data: list[str]) -> str:
@@ -100,7 +87,7 @@ def html_leaks(page: str, data: list[str], languages: set[str]) -> list[str]:
 
 def test_every_page_of_the_report_speaks_only_through_the_catalogue(pseudo_language):
     register = load_valid(SHIPPED, today=TODAY)
-    data = data_strings(register)
+    data = data_texts(register)
     with use(pseudo_language):
         files = render_reports(register, view=View(TODAY, since=dt.date(2022, 1, 1), private=True,
                                                    source="demands.yaml, commit 0123abc"))
@@ -120,7 +107,7 @@ def test_the_digest_speaks_only_through_the_catalogue(pseudo_language, tmp_path)
     with use(pseudo_language):
         summary = preview_digest(register, settings, out_dir=tmp_path / "out", since=dt.date(2022, 1, 1),
                                  today=TODAY)
-    data = data_strings(register)
+    data = data_texts(register)
     saved = sorted((tmp_path / "out" / "digests").glob(f"*.{CODE}.*"))
     assert [p.suffix for p in saved] == [".html", ".txt"], saved
     page, text = (p.read_text(encoding="utf-8") for p in saved)

@@ -21,7 +21,7 @@ from monitor.model import Register, Status
 from monitor.render.excel import fixed_titles, render_workbook, sheet_titles
 from monitor.render.sheets import BAD_TITLE
 from monitor.view import View
-from tests.i18n_pseudo import has_words, pseudo, untranslated
+from tests.i18n_pseudo import data_strings, has_words, pseudo, untranslated
 
 HERE = Path(__file__).resolve().parent
 TODAY = dt.date(2026, 11, 24)
@@ -219,24 +219,6 @@ def test_a_bad_translation_of_a_sheet_name_is_repaired(monkeypatch):
     language = i18n.Language("xx", Bad(), i18n.language("en").locale)
     with use(language):
         assert list(fixed_titles().values()) == ["Sum_mary_ _all__", "Status history", "x" * 31]
-
-
-def data_strings(register: Register) -> set[str]:
-    """Every text of the data: its values and their lines (cells join several with new lines or commas)."""
-    found: set[str] = set()
-
-    def walk(value: object) -> None:
-        if isinstance(value, str):
-            found.update({value, *value.split("\n"), *value.split(", ")})
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            for field in dataclasses.fields(value):
-                walk(getattr(value, field.name))
-        elif isinstance(value, (tuple, list)):
-            for item in value:
-                walk(item)
-
-    walk(register)
-    return found
 
 
 def test_every_word_of_the_workbook_comes_through_the_catalogue(register):
