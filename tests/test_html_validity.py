@@ -51,9 +51,11 @@ def test_pages_have_no_nu_checker_errors(pages):
     assert all("Content Security Policy" in w for w in warnings), warnings
 
 
-def test_pages_have_no_axe_violations(pages, browser):
+def axe_violations(browser, pages) -> dict:
+    """axe-core's violations on each page that has some: {page: ['rule (impact): <element...>', ...]}."""
     assert AXE.exists(), f"{AXE} is missing: run tests/run.sh (it runs npm ci in tests/tools)"
     context = browser.new_context(bypass_csp=True)  # axe is injected by the test, which the page's policy forbids
+    found = {}
     try:
         for html in pages:
             page = context.new_page()
@@ -61,7 +63,13 @@ def test_pages_have_no_axe_violations(pages, browser):
             page.evaluate(AXE.read_text(encoding="utf-8"))
             violations = page.evaluate("async () => (await axe.run(document)).violations"
                                        ".map(v => `${v.id} (${v.impact}): ${v.nodes[0].html.slice(0, 160)}`)")
-            assert violations == [], html
+            if violations:
+                found[html] = violations
             page.close()
     finally:
         context.close()
+    return found
+
+
+def test_pages_have_no_axe_violations(pages, browser):
+    assert axe_violations(browser, pages) == {}

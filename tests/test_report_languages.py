@@ -22,7 +22,7 @@ from monitor import cli
 from monitor.report import write_reports
 from monitor.view import View
 
-from .test_html_validity import AXE, VNU
+from .test_html_validity import VNU, axe_violations
 from .test_report_browser import browser, open_page, pdf_text  # noqa: F401  (the same headless Chromium)
 from .translated import INQUIRY_DEMAND, translated
 
@@ -174,19 +174,7 @@ def test_russian_pages_have_no_nu_checker_errors(reports):
 
 
 def test_russian_pages_have_no_axe_violations(reports, browser):
-    assert AXE.exists(), f"{AXE} is missing: run tests/run.sh (it runs npm ci in tests/tools)"
-    context = browser.new_context(bypass_csp=True)  # axe is injected by the test, which the page's policy forbids
-    try:
-        for html in [reports / "index.html", *sorted((reports / "ru").glob("*.html"))]:
-            page = context.new_page()
-            page.goto(html.as_uri())
-            page.evaluate(AXE.read_text(encoding="utf-8"))
-            violations = page.evaluate("async () => (await axe.run(document)).violations"
-                                       ".map(v => `${v.id} (${v.impact}): ${v.nodes[0].html.slice(0, 160)}`)")
-            assert violations == [], html
-            page.close()
-    finally:
-        context.close()
+    assert axe_violations(browser, [reports / "index.html", *sorted((reports / "ru").glob("*.html"))]) == {}
 
 
 def test_the_russian_filter_speaks_russian_and_the_switch_leads_to_english(reports, browser):
