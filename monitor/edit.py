@@ -19,6 +19,7 @@ from typing import Any
 from .chars import describe, first_refused, visible
 from .errors import FileLocked, MonitorError
 from .fields import DEMAND
+from .i18n import _
 from .load import Pos, YList, YMap, parse_text
 from .problems import DataError, Problem, about_command, problem
 from .proof import Changes, Intent, compare, expect
@@ -26,6 +27,7 @@ from .splice import insert_item
 from .store import FileState
 from .suggest import nearest_status
 from .validate import validate_loaded
+from .words import system_reason
 
 
 class EditConflict(MonitorError):
@@ -84,7 +86,8 @@ def add_entry(path: str | os.PathLike, demand_id: str, *, status: str, date: dt.
         text = insert_item(source.text, history, fields, sources, newline=source.newline)
         return text, Intent(("demands", index, "history"), entry, history.item_pos[-1][0])
 
-    return _edit(path, splice, today, f"added to {demand_id}: {date.isoformat()} {status}", warnings)
+    summary = _("added to {id}: {date} {status}").format(id=demand_id, date=date.isoformat(), status=status)
+    return _edit(path, splice, today, summary, warnings)
 
 
 def add_demand(path: str | os.PathLike, fields: dict, *, today: dt.date | None = None) -> str:
@@ -103,7 +106,7 @@ def add_demand(path: str | os.PathLike, fields: dict, *, today: dt.date | None =
         text = insert_item(source.text, demands, item, None, history=first, newline=source.newline)
         return text, Intent(("demands",), {**item, "history": [first]}, demands.item_pos[-1][0])
 
-    return _edit(path, splice, today, f"added demand {fields.get('id')}")
+    return _edit(path, splice, today, _("added demand {id}").format(id=fields.get("id")))
 
 
 def _edit(path: str | os.PathLike, splice: Splice, today: dt.date | None, summary: str,
@@ -120,7 +123,8 @@ def _edit(path: str | os.PathLike, splice: Splice, today: dt.date | None, summar
         try:
             stack.enter_context(file_lock(path))
         except Timeout:  # another monitor command holds it (filelock's Timeout is an OSError too)
-            raise FileLocked(f"{shown} is locked by another monitor command that has not finished") from None
+            raise FileLocked(_("{path} is locked by another monitor command that has not finished").format(
+                path=shown)) from None
         except OSError as exc:  # a read-only folder, a full disk: the lock file cannot be made
             raise DataError([problem("cannot-write.lock", (shown, 1, 1), reason=exc.strerror)]) from None
         _edit_locked(path, shown, splice, today, summary, warnings)
@@ -179,16 +183,17 @@ def _edit_locked(path: str, shown: str, splice: Splice, today: dt.date | None, s
         replace_if_unchanged(path, source.encode(new_text), source.state)
     except FileChanged as exc:
         if exc.kept_copy:
-            raise EditConflict(f"{summary}, but another program wrote into {shown} at the same moment: its "
-                               f"version is kept as {exc.kept_copy} — compare the two and copy over what is "
-                               "missing") from None
-        raise EditConflict(f"{shown} was changed by another program (an editor saving it?) while monitor was "
-                           "updating it; nothing of this command was written — save your editor's changes, "
-                           "then run the command again") from None
+            raise EditConflict(_("{summary}, but another program wrote into {path} at the same moment: its "
+                                 "version is kept as {copy} — compare the two and copy over what is missing").format(
+                summary=summary, path=shown, copy=exc.kept_copy)) from None
+        raise EditConflict(_("{path} was changed by another program (an editor saving it?) while monitor was "
+                             "updating it; nothing of this command was written — save your editor's changes, "
+                             "then run the command again").format(path=shown)) from None
     except ReplacedButUnchecked as exc:
-        raise EditConflict(f"{summary}, but the previous version could not be checked afterwards "
-                           f"({exc.strerror}); it is kept as {exc.kept_copy} in case an editor saved into it — "
-                           "compare the two, then delete it") from None
+        reason = system_reason(exc.strerror) if exc.strerror else exc.strerror
+        raise EditConflict(_("{summary}, but the previous version could not be checked afterwards ({reason}); it "
+                             "is kept as {copy} in case an editor saved into it — compare the two, then delete "
+                             "it").format(summary=summary, reason=reason, copy=exc.kept_copy)) from None
     except OSError as exc:  # a full disk, a folder that became read-only
         raise DataError([problem("cannot-write", (shown, 1, 1), reason=exc.strerror)]) from None
 

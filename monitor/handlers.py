@@ -137,6 +137,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def _run_edit(args: argparse.Namespace, edit: Callable[[str, dt.date], str], warnings: list | None = None) -> int:
     from .commands import as_of
     from .errors import FileLocked
+    from .i18n import _
     from .problems import DataError
 
     path = data_path(args)
@@ -145,11 +146,12 @@ def _run_edit(args: argparse.Namespace, edit: Callable[[str, dt.date], str], war
         message = edit(path, today)
     except DataError as exc:
         print_problems(exc.problems, sys.stderr)
-        print(f"{path}: nothing was written", file=sys.stderr)
+        print(_("{path}: nothing was written").format(path=path), file=sys.stderr)
         return 1
     except FileLocked:
-        print(f"monitor: {path} is locked by another monitor command that has not finished; "
-              "nothing was written — try again in a minute", file=sys.stderr)
+        said = _("{path} is locked by another monitor command that has not finished; nothing was written — try "
+                 "again in a minute").format(path=path)
+        print(f"monitor: {said}", file=sys.stderr)
         return 1
     print(message)
     print_problems(warnings or [], sys.stderr)

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .i18n import pgettext
 from .load import YList, YMap
 
 
@@ -60,7 +61,11 @@ def expect(tree: YMap, intent: Intent | Changes) -> Expected:
 
 @dataclass(frozen=True)
 class Difference:
-    """Where the edited file differs from what was meant: a line of the file as it was, and what differs there."""
+    """Where the edited file differs from what was meant: a line of the file as it was, and what differs there.
+
+    `what` is in the reader's language, in the form unsafe-edit's message needs ("the change would also have
+    altered {what}"): its words are marked with the context "also altered …" (see words.py).
+    """
 
     line: int
     what: str
@@ -69,25 +74,30 @@ class Difference:
 def compare(expected: Expected, tree: object) -> Difference | None:
     """None when `tree` is exactly the expected result; else the first place where it is not."""
     if not isinstance(tree, YMap) or tuple(tree) != expected.keys:
-        return Difference(1, "the file's top-level keys")
+        return Difference(1, pgettext("also altered …", "the file's top-level keys"))
     for key in expected.keys:
         want, value = expected.parts[key], tree[key]
         if not isinstance(want, list):
             if not isinstance(value, YList) and fingerprint(value) == want:
                 continue
-            return Difference(tree.key_pos[key][0], f"'{key}'")
+            return Difference(tree.key_pos[key][0], pgettext("also altered …", "'{key}'").format(key=key))
         if not isinstance(value, YList):
-            return Difference(tree.key_pos[key][0], f"'{key}'")
+            return Difference(tree.key_pos[key][0], pgettext("also altered …", "'{key}'").format(key=key))
         got = [fingerprint(item) for item in value]
         old_lines, labels = expected.lines[key], expected.labels[key]
         for index, (a, b) in enumerate(zip(want, got)):
             if a != b:
                 line = old_lines[index] if index < len(old_lines) else value.item_pos[index][0]
                 label = labels[index] if index < len(labels) else None
-                return Difference(line, f"the item '{label}' of '{key}'" if label else f"an item of '{key}'")
+                if label:
+                    said = pgettext("also altered …", "the item '{label}' of '{key}'")
+                else:
+                    said = pgettext("also altered …", "an item of '{key}'")
+                return Difference(line, said.format(label=label, key=key))
         if len(want) != len(got):
             line = old_lines[-1] if old_lines else tree.key_pos[key][0]
-            return Difference(line, f"the number of items in '{key}' ({len(got)} instead of {len(want)})")
+            said = pgettext("also altered …", "the number of items in '{key}' ({got} instead of {want})")
+            return Difference(line, said.format(key=key, got=len(got), want=len(want)))
     return None
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 import os
 
 from .edit import Source, Splice, _check_options, _edit, _find_demand
+from .i18n import counted, format_number, ngettext
 from .load import YList, YMap, parse_text
 from .problems import DataError, problem
 from .proof import compare, expect
@@ -21,14 +22,18 @@ def set_demand_values(path: str | os.PathLike, changes: dict[str, dict[str, str 
 
     `changes`: demand id -> {key: new value or None}. Each key must already be in the demand.
     """
-    return _edit(path, _values_splice(changes), today, summary or f"changed {len(changes)} demands")
+    if not summary:
+        summary = counted(len(changes), "changed {count} demand", "changed {count} demands")
+    return _edit(path, _values_splice(changes), today, summary)
 
 
 def append_drafts(path: str | os.PathLike, resolution: dict, demands: list[dict], notes: list[list[str]], *,
                   today: dt.date | None = None, summary: str = "") -> str:
     """Append a resolution and its demands (each with the comment lines in `notes`: the resolution's first)."""
-    return _edit(path, _drafts_splice(resolution, demands, notes), today,
-                 summary or f"added resolution {resolution.get('id')} and {len(demands)} demands")
+    if not summary:
+        summary = ngettext("added resolution {id} and {count} demand", "added resolution {id} and {count} demands",
+                           len(demands)).format(id=resolution.get("id"), count=format_number(len(demands)))
+    return _edit(path, _drafts_splice(resolution, demands, notes), today, summary)
 
 
 def preview_drafts(path: str | os.PathLike, resolution: dict, demands: list[dict], notes: list[list[str]], *,
@@ -63,7 +68,7 @@ def _values_splice(changes: dict[str, dict[str, str | None]]) -> Splice:
 
     def splice(source: Source, tree: YMap, shown: str) -> tuple[str, Changes]:
         found = {demand_id: _find_demand(tree, demand_id, shown, "monitor import") for demand_id in changes}
-        wanted = {demand.value_pos[key] for demand_id, (_, demand) in found.items() for key in changes[demand_id]
+        wanted = {demand.value_pos[key] for demand_id, (_index, demand) in found.items() for key in changes[demand_id]
                   if key in demand}
         spans = scalar_spans(source.text, wanted)
         edits: list[tuple[int, int, str]] = []
@@ -90,7 +95,7 @@ def _values_splice(changes: dict[str, dict[str, str | None]]) -> Splice:
                                                           block_line_break=block_end) + blanks))
                 item[key] = value
             replaced[("demands", index)] = item
-        first = min((demand.pos[0] for _, demand in found.values()), default=1)
+        first = min((demand.pos[0] for _index, demand in found.values()), default=1)
         return replace_spans(source.text, edits), Changes({}, replaced, first)
 
     return splice

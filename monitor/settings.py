@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import MonitorError
+from .i18n import _
+from .words import list_separator, system_reason
 
 TOML_NAME = "monitor.toml"
 TLS_MODES = ("starttls", "ssl", "none")
@@ -27,9 +29,11 @@ def state_folder_error(folder: Path | str, reason: str | OSError) -> "SettingsEr
     """The one message for a state folder that cannot be created or written (reason: words, or the OSError)."""
     if isinstance(reason, OSError):
         name = f": {Path(reason.filename).name}" if reason.filename else ""
-        reason = f"{reason.strerror or reason}{name}"
-    return SettingsError(f"the state folder {folder} cannot be used ({reason}) — set state in monitor.toml or "
-                         "MONITOR_STATE to a folder you can write")
+        reason = f"{system_reason(reason.strerror) if reason.strerror else reason}{name}"
+    else:
+        reason = system_reason(reason)
+    return SettingsError(_("the state folder {folder} cannot be used ({reason}) — set state in monitor.toml or "
+                           "MONITOR_STATE to a folder you can write").format(folder=folder, reason=reason))
 
 
 class SettingsError(MonitorError):
@@ -77,12 +81,13 @@ class Settings:
         missing = [key for key, value in (("smtp_host", self.smtp_host), ("mail_from", self.mail_from),
                                            ("mail_to", self.mail_to)) if not value]
         if missing:
-            names = ", ".join(f"{k} (MONITOR_{k.upper()})" for k in missing)
-            raise SettingsError(f"to send the digest by email, set {names} in {TOML_NAME} beside "
-                                f"{self.data_path.name} or in the environment — see 'Settings' in the README")
+            names = list_separator().join(f"{k} (MONITOR_{k.upper()})" for k in missing)
+            raise SettingsError(_("to send the digest by email, set {names} in {toml} beside {data} or in the "
+                                  "environment — see 'Settings' in the README").format(
+                names=names, toml=TOML_NAME, data=self.data_path.name))
         if self.smtp_user and not self.smtp_password:
-            raise SettingsError("smtp_user is set but MONITOR_SMTP_PASSWORD is not — set the password in the "
-                                "environment (it is never read from monitor.toml)")
+            raise SettingsError(_("smtp_user is set but MONITOR_SMTP_PASSWORD is not — set the password in the "
+                                  "environment (it is never read from monitor.toml)"))
 
 
 def check_text(value: Any, where: str) -> None:
@@ -97,11 +102,13 @@ def check_text(value: Any, where: str) -> None:
             continue
         found = first_refused(item) or ((item.index("\n"), "\n") if "\n" in item else None)
         if found and "\ud800" <= found[1] <= "\udfff":
-            raise SettingsError(f"{where}: is not valid UTF-8 text — set it again, typing the value")
+            raise SettingsError(_("{where}: is not valid UTF-8 text — set it again, typing the value").format(
+                where=where))
         if found:
-            raise SettingsError(f"{where}: contains {describe(found[1])} at position {found[0] + 1} — remove it "
-                                "(a line break or an invisible character pasted by mistake); write the value on one "
-                                "line")
+            raise SettingsError(_("{where}: contains {what} at position {position} — remove it (a line break or an "
+                                  "invisible character pasted by mistake); write the value on one line").format(
+                where=where, what=describe(found[1]),
+                position=found[0] + 1))
 
 
 # key -> parser; the parser gets the raw value and where it came from, and returns the clean value.
@@ -110,7 +117,7 @@ Parser = Callable[[Any, str], Any]
 
 def _text(value: Any, where: str) -> str:
     if not isinstance(value, str):
-        raise SettingsError(f"{where}: write text in quotes, for example \"smtp.example.org\"")
+        raise SettingsError(_("{where}: write text in quotes, for example \"smtp.example.org\"").format(where=where))
     return value.strip()
 
 
@@ -120,12 +127,14 @@ def _int(low: int, high: int, example: int) -> Parser:
             value = value.strip()
             # ASCII digits only, and few of them: int() also takes '١٢', '1_000' and fails on 5,000 digits
             if not re.fullmatch(r"-?[0-9]{1,18}", value):
-                raise SettingsError(f"{where}: '{value[:40]}' is not a whole number — write a number from {low} to "
-                                    f"{high}, for example {example}")
+                raise SettingsError(_("{where}: '{value}' is not a whole number — write a number from {low} to "
+                                      "{high}, for example {example}").format(
+                    where=where, value=value[:40], low=low, high=high, example=example))
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise SettingsError(f"{where}: {value!r} is not allowed — write a whole number from {low} to {high}, "
-                                f"for example {example}")
+            raise SettingsError(_("{where}: {value} is not allowed — write a whole number from {low} to {high}, "
+                                  "for example {example}").format(
+                where=where, value=repr(value), low=low, high=high, example=example))
         return value
     return parse
 
@@ -134,7 +143,8 @@ def _choice(options: tuple[str, ...]) -> Parser:
     def parse(value: Any, where: str) -> str:
         text = _text(value, where).lower()
         if text not in options:
-            raise SettingsError(f"{where}: '{value}' is not allowed — write one of: {', '.join(options)}")
+            raise SettingsError(_("{where}: '{value}' is not allowed — write one of: {options}").format(
+                where=where, value=value, options=list_separator().join(options)))
         return text
     return parse
 
@@ -143,7 +153,8 @@ def _address(value: Any, where: str) -> str:
     text = _text(value, where)
     name, addr = parseaddr(text)
     if not addr or "@" not in addr or " " in addr:
-        raise SettingsError(f"{where}: '{text}' is not an email address — write one like monitor@example.org")
+        raise SettingsError(_("{where}: '{text}' is not an email address — write one like monitor@example.org").format(
+            where=where, text=text))
     return text
 
 
@@ -157,7 +168,8 @@ def _addresses(value: Any, where: str) -> tuple[tuple[str, str], ...]:
     """mail_to: ((address, language code or ""), ...); "b@example.org:ru" asks for Russian (see _language_suffix)."""
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list):
-        raise SettingsError(f"{where}: write a list of addresses, e.g. [\"a@example.org\", \"b@example.org:ru\"]")
+        raise SettingsError(_("{where}: write a list of addresses, e.g. [\"a@example.org\", "
+                              "\"b@example.org:ru\"]").format(where=where))
     split = [_language_suffix(item, where) if isinstance(item, str) else (item, "")
              for item in items if not isinstance(item, str) or item.strip()]
     clean = tuple((_address(item, where), code) for item, code in split)
@@ -166,8 +178,9 @@ def _addresses(value: Any, where: str) -> tuple[tuple[str, str], ...]:
         # one mailbox, however written ('a@x', 'Ann <A@x>'): each entry gets its own copy of the digest
         key = parseaddr(item)[1].lower()
         if key in seen:
-            raise SettingsError(f"{where}: {parseaddr(item)[1]} is given twice ('{seen[key]}' and '{item}') — keep "
-                                "it once, or it gets the digest twice")
+            raise SettingsError(_("{where}: {address} is given twice ('{first}' and '{second}') — keep it once, or it "
+                                  "gets the digest twice").format(
+                where=where, address=parseaddr(item)[1], first=seen[key], second=item))
         seen[key] = item
     return clean
 
@@ -175,7 +188,7 @@ def _addresses(value: Any, where: str) -> tuple[tuple[str, str], ...]:
 def _language_suffix(item: str, where: str) -> tuple[str, str]:
     """'b@example.org:ru' -> ('b@example.org', 'ru'); 'Bee <b@example.org>:ru' too. A colon after the address's
     domain starts a language suffix (an address has none there); SettingsError when monitor has no such language."""
-    from .i18n import UnknownLanguage, _, available, language
+    from .i18n import UnknownLanguage, available, language
 
     text = item.strip()
     head, at, domain = text.rpartition("@")
@@ -188,7 +201,8 @@ def _language_suffix(item: str, where: str) -> tuple[str, str]:
         raise SettingsError(_("{where}: '{address}' asks for a language monitor does not have ('{code}') — write "
                               "one of: {languages} after the colon (for example b@example.org:ru), or leave out "
                               "':{code}' to send that address the digest in the settings' first language").format(
-            where=where, address=text[:80], code=code.strip()[:20], languages=", ".join(available()))) from None
+            where=where, address=text[:80], code=code.strip()[:20],
+            languages=list_separator().join(available()))) from None
     return f"{head}@{domain}".strip(), code.strip()
 
 
@@ -199,7 +213,8 @@ def _timezone(value: Any, where: str) -> str:
     try:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # 'Europe' is a folder; a very long name is an OSError
-        raise SettingsError(f"{where}: '{text}' is not a time zone — write a name like Europe/Brussels") from None
+        raise SettingsError(_("{where}: '{text}' is not a time zone — write a name like Europe/Brussels").format(
+            where=where, text=text)) from None
     return text
 
 
@@ -220,16 +235,18 @@ def _web_address(value: Any, where: str) -> str:
 
     text = _text(value, where)
     if text and not is_web_address(text):
-        raise SettingsError(f"{where}: '{text[:80]}' is not a web address — write the address where the reports are "
-                            "published, starting with https://, for example https://example.org/kazakhstan/")
+        raise SettingsError(_("{where}: '{text}' is not a web address — write the address where the reports are "
+                              "published, starting with https://, for example https://example.org/kazakhstan/").format(
+            where=where, text=text[:80]))
     return text
 
 
 def _jobstore(value: Any, where: str) -> str:
     text = _text(value, where)
     if "://" not in text:
-        raise SettingsError(f"{where}: '{text}' is not a database address — write one like "
-                            "sqlite:////var/lib/monitor/jobs.sqlite or postgresql+psycopg2://user@host/monitor")
+        raise SettingsError(_("{where}: '{text}' is not a database address — write one like "
+                              "sqlite:////var/lib/monitor/jobs.sqlite or postgresql+psycopg2://user@host/monitor").format(
+            where=where, text=text))
     return text
 
 
@@ -242,11 +259,12 @@ def _ca_file(path: Path, where: str) -> str:
     try:
         tls_context(str(path))
     except (ssl.SSLError, ValueError):  # before OSError: an SSLError is one
-        raise SettingsError(f"{where}: {path} holds no certificate — write the path of a PEM file, the kind that "
-                            "starts with -----BEGIN CERTIFICATE-----") from None
+        raise SettingsError(_("{where}: {path} holds no certificate — write the path of a PEM file, the kind that "
+                              "starts with -----BEGIN CERTIFICATE-----").format(where=where, path=path)) from None
     except OSError as exc:
-        raise SettingsError(f"{where}: {path} cannot be read ({exc.strerror or exc}) — write the path of the file "
-                            "(PEM) of the certificate authority that signed the mail server's certificate") from None
+        raise SettingsError(_("{where}: {path} cannot be read ({reason}) — write the path of the file (PEM) of the "
+                              "certificate authority that signed the mail server's certificate").format(
+            where=where, path=path, reason=system_reason(exc.strerror) if exc.strerror else exc)) from None
     return str(path)
 
 
@@ -293,7 +311,7 @@ def _one_setting(data_path: str | os.PathLike, key: str, environ: Mapping[str, s
     name = f"MONITOR_{key.upper()}"
     value: Any
     if environ.get(name, "").strip():
-        value, where = environ[name], f"environment variable {name}"
+        value, where = environ[name], _("environment variable {name}").format(name=name)
     else:
         value, where = _parse_toml(toml_path).get(key), f"{toml_path}: {key}"
     if value is None:
@@ -315,7 +333,7 @@ def load_settings(data_path: str | os.PathLike, environ: Mapping[str, str] | Non
     for key in list(PARSERS) + sorted(ENV_ONLY):
         name = f"MONITOR_{key.upper()}"
         if name in environ and environ[name].strip() != "":
-            raw[key], sources[key] = environ[name], f"environment variable {name}"
+            raw[key], sources[key] = environ[name], _("environment variable {name}").format(name=name)
             check_text(raw[key], sources[key])
     clean = {key: PARSERS[key](value, sources[key]) for key, value in raw.items() if key in PARSERS}
     if "mail_to" in clean:
@@ -342,14 +360,20 @@ def _read_toml(path: Path) -> dict:
     values = _parse_toml(path)
     for key, value in values.items():
         if key in ENV_ONLY:
-            raise SettingsError(f"{path}: {key} must not be kept in a file — remove that line and set "
-                                f"MONITOR_{key.upper()} in the environment instead")
+            raise SettingsError(_("{path}: {key} must not be kept in a file — remove that line and set {variable} in "
+                                  "the environment instead").format(path=path, key=key,
+                                                                    variable=f"MONITOR_{key.upper()}"))
         if key not in PARSERS:
             close = difflib.get_close_matches(key, list(PARSERS), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "known settings: " + ", ".join(PARSERS)
-            raise SettingsError(f"{path}: unknown setting '{key}' — {hint}")
+            if close:
+                said = _("{path}: unknown setting '{key}' — did you mean '{near}'?")
+            else:
+                said = _("{path}: unknown setting '{key}' — known settings: {keys}")
+            raise SettingsError(said.format(path=path, key=key, near=close[0] if close else "",
+                                            keys=list_separator().join(PARSERS)))
         if isinstance(value, (dict, dt.date, dt.time, dt.datetime)):
-            raise SettingsError(f"{path}: {key}: write a plain value, for example {key} = \"...\"")
+            raise SettingsError(_("{path}: {key}: write a plain value, for example {key} = \"...\"").format(
+                path=path, key=key))
     return values
 
 
@@ -362,16 +386,19 @@ def _parse_toml(path: Path) -> dict[str, Any]:
     try:
         data = read_regular(path)
     except NotARegularFile as exc:
-        raise SettingsError(f"{path}: cannot be read ({exc.strerror}) — replace it with a plain text file, or "
-                            "remove it") from None
+        raise SettingsError(_("{path}: cannot be read ({reason}) — replace it with a plain text file, or "
+                              "remove it").format(path=path, reason=system_reason(str(exc.strerror)))) from None
     except OSError as exc:
-        raise SettingsError(f"{path}: cannot be read ({exc.strerror}) — check that you may read it") from None
+        raise SettingsError(_("{path}: cannot be read ({reason}) — check that you may read it").format(
+            path=path, reason=system_reason(str(exc.strerror)))) from None
     if data is None:
         return {}
     try:
         values = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise SettingsError(f"{path}: is not UTF-8 text — save it as UTF-8 in your editor") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: {exc} — write one setting per line as key = \"value\"") from None
+        raise SettingsError(_("{path}: is not UTF-8 text — save it as UTF-8 in your editor").format(
+            path=path)) from None
+    except tomllib.TOMLDecodeError as exc:  # the parser's own words ("Invalid value (at line 2, column 7)"): English
+        raise SettingsError(_("{path}: {reason} — write one setting per line as key = \"value\"").format(
+            path=path, reason=exc)) from None
     return values

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import _
 from .openfiles import wait_for_writers
 
 LOCK_TIMEOUT_SECONDS = 60
@@ -280,12 +281,14 @@ def _check_name(out: Path, name: str) -> None:
             raise classify_write_error(exc, path) from exc
         last = index == len(parts) - 1
         if stat.S_ISLNK(info.st_mode):
-            raise UnsafeTarget(errno.ELOOP, f"{path} is a link to {os.readlink(path)}, and monitor never writes "
-                                            "through a link", str(path))
+            raise UnsafeTarget(errno.ELOOP, _("{path} is a link to {target}, and monitor never writes through a "
+                                              "link").format(path=path, target=os.readlink(path)), str(path))
         if last and stat.S_ISDIR(info.st_mode):
-            raise UnsafeTarget(errno.EISDIR, f"{path} is a folder where a file is to be written", str(path))
+            raise UnsafeTarget(errno.EISDIR, _("{path} is a folder where a file is to be written").format(path=path),
+                               str(path))
         if not (stat.S_ISREG(info.st_mode) if last else stat.S_ISDIR(info.st_mode)):
-            raise UnsafeTarget(errno.EEXIST, f"{path} is not a plain {'file' if last else 'folder'}", str(path))
+            said = _("{path} is not a plain file") if last else _("{path} is not a plain folder")
+            raise UnsafeTarget(errno.EEXIST, said.format(path=path), str(path))
     if not (out / name).resolve().is_relative_to(out.resolve()):
         raise ValueError(f"output file name leaves the output folder: {name!r}")
 
