@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
+from .i18n import N_
 from .model import Status
 
 Kind = Literal["id", "text", "date", "url", "status", "flag", "texts", "ids", "urls", "entries", "resolutions",
@@ -54,23 +55,24 @@ RESOLUTION = (
     Field("procedure", False, "text", "The procedure file, e.g. 2013/2600(RSP)."),
     Field("url", False, "url", "Where the adopted text can be read."),
 )
+# N_: the descriptions `monitor add --help` shows for its options are translated there (the schema's stay English)
 DEMAND = (
     Field("id", True, "id", "A stable, unique id of lower-case letters, digits and '-', e.g. kozlov-release-2013."),
-    Field("resolution", True, "text", "The id of the resolution that makes the demand."),
-    Field("paragraph", True, "text", "As numbered in the adopted text; \"unknown\" until checked there."),
-    Field("addressee", True, "text", "Who must act."),
-    Field("topic", True, "text", "One of the file's topics."),
-    Field("person", False, "text", "The person the demand is about, where it is about one person."),
-    Field("demand", True, "text", "One line: what is demanded.", translatable=True),
-    Field("text", True, "text", "The demand's words, from the adopted text or the source in quoted_from.",
+    Field("resolution", True, "text", N_("The id of the resolution that makes the demand.")),
+    Field("paragraph", True, "text", N_("As numbered in the adopted text; \"unknown\" until checked there.")),
+    Field("addressee", True, "text", N_("Who must act.")),
+    Field("topic", True, "text", N_("One of the file's topics.")),
+    Field("person", False, "text", N_("The person the demand is about, where it is about one person.")),
+    Field("demand", True, "text", N_("One line: what is demanded."), translatable=True),
+    Field("text", True, "text", N_("The demand's words, from the adopted text or the source in quoted_from."),
           translatable=True),
     Field("translations", False, "translations", "Unofficial translations of `demand` and `text`, by language code: "
           "`ru:`, and indented under it `demand: ...` in Russian. Reports in that language show the translated "
           "`demand`; a translated `text` only beside the quoted original, never instead of it."),
-    Field("quoted_from", False, "url", "Where `text` comes from, when it is not the adopted text itself."),
-    Field("repeats", False, "ids", "Ids of the same demand made by earlier resolutions."),
-    Field("private_notes", False, "text", "For the team only (a source who must stay unnamed, say): never in a "
-          "report, workbook or digest.", private=True),
+    Field("quoted_from", False, "url", N_("Where `text` comes from, when it is not the adopted text itself.")),
+    Field("repeats", False, "ids", N_("Ids of the same demand made by earlier resolutions.")),
+    Field("private_notes", False, "text", N_("For the team only (a source who must stay unnamed, say): never in a "
+                                             "report, workbook or digest."), private=True),
     Field("history", True, "entries", "Oldest first; entries are only ever added."),
 )
 ENTRY = (

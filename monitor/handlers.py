@@ -160,15 +160,17 @@ def _run_edit(args: argparse.Namespace, edit: Callable[[str, dt.date], str], war
 
 def cmd_digest(args: argparse.Namespace) -> int:
     from .commands import as_of, digest, digest_status, resend
+    from .i18n import _
 
     if args.to and not args.resend:
-        raise UsageError("--to goes with --resend ID — for example: monitor digest --resend 1a2b3c4d "
-                         "--to a@example.org")
+        raise UsageError(_("--to goes with --resend ID — for example: monitor digest --resend 1a2b3c4d "
+                           "--to a@example.org"))
     if (args.status or args.resend) and (args.send or args.since):
-        raise UsageError("--status and --resend work on digests already made — leave out --send and --since")
+        raise UsageError(_("--status and --resend work on digests already made — leave out --send and --since"))
     today = as_of(data_path(args), args.today)
     if args.since and args.since > today:
-        raise UsageError(f"--since {args.since} is in the future (today is {today}) — give a past date")
+        raise UsageError(_("--since {since} is in the future (today is {today}) — give a past date").format(
+            since=args.since, today=today))
     if args.status:
         sys.stdout.write(digest_status(data_path(args), args.out))
         return 0
@@ -208,11 +210,12 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .commands import as_of
+    from .i18n import _
     from .importer.command import import_check, import_new, import_write
 
     if args.source and args.url or (args.write and args.new) or ((args.dry_run or args.adopted) and args.resolution):
-        raise UsageError("give FILE or --url, not both; --write goes with --resolution, --dry-run and --adopted "
-                         "with --new")
+        raise UsageError(_("give FILE or --url, not both; --write goes with --resolution, --dry-run and --adopted "
+                           "with --new"))
     if args.new:
         def new(path: str, today: dt.date) -> str:
             return import_new(path, args.source, new_id=args.new, url=args.url, adopted=args.adopted,
