@@ -209,8 +209,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .importer.command import import_check, import_new, import_write
 
     if args.source and args.url or (args.write and args.new) or ((args.dry_run or args.adopted) and args.resolution):
-        raise UsageError("give FILE or --url, not both; --write goes with --resolution, --dry-run and --adopted "
-                         "with --new")
+        from .i18n import _
+
+        raise UsageError(_("give FILE or --url, not both; --write goes with --resolution, --dry-run and --adopted "
+                           "with --new"))
     if args.new:
         def new(path: str, today: dt.date) -> str:
             return import_new(path, args.source, new_id=args.new, url=args.url, adopted=args.adopted,
