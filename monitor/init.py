@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import MonitorError
+from .i18n import N_, _, format_number, ngettext
 
 TEMPLATES = Path(__file__).resolve().parent / "_init_files"
 CI_FILES = {
@@ -24,16 +25,17 @@ CI_FILES = {
                ".github/workflows/digest.yml": "github/digest.yml"},
     "gitlab": {".gitlab-ci.yml": "gitlab/gitlab-ci.yml"},
 }
-WHAT = {  # what each file is for, as `init` says when it has written them
-    "demands.yaml": "the register: its header says how to add entries",
-    "demands.schema.json": "lets editors check demands.yaml as you type (monitor schema makes it again)",
-    "monitor.toml": "the settings, each at its default and commented out",
-    ".gitignore": "keeps the state folder, lock files and reports/ out of git",
-    ".pre-commit-config.yaml": "checks each commit of demands.yaml (pip install pre-commit && pre-commit install)",
-    ".github/workflows/review.yml": "reviews each pull request: checks, lists the new entries, attaches the reports",
-    ".github/workflows/publish.yml": "publishes the reports on GitHub Pages from the default branch",
-    ".github/workflows/digest.yml": "sends the weekly digest, once MONITOR_SMTP_HOST is set as a variable",
-    ".gitlab-ci.yml": "reviews each merge request, publishes on GitLab Pages, sends the digest on a schedule",
+WHAT = {  # what each file is for, as `init` says when it has written them (translated where shown)
+    "demands.yaml": N_("the register: its header says how to add entries"),
+    "demands.schema.json": N_("lets editors check demands.yaml as you type (monitor schema makes it again)"),
+    "monitor.toml": N_("the settings, each at its default and commented out"),
+    ".gitignore": N_("keeps the state folder, lock files and reports/ out of git"),
+    ".pre-commit-config.yaml": N_("checks each commit of demands.yaml (pip install pre-commit && pre-commit install)"),
+    ".github/workflows/review.yml": N_("reviews each pull request: checks, lists the new entries, attaches the "
+                                      "reports"),
+    ".github/workflows/publish.yml": N_("publishes the reports on GitHub Pages from the default branch"),
+    ".github/workflows/digest.yml": N_("sends the weekly digest, once MONITOR_SMTP_HOST is set as a variable"),
+    ".gitlab-ci.yml": N_("reviews each merge request, publishes on GitLab Pages, sends the digest on a schedule"),
 }
 # The settings in monitor.toml, in the README's words; the names and defaults come from settings.py.
 SETTING_HELP = {
@@ -87,17 +89,18 @@ def install_spec(pin: str | None = None) -> str:
         return f"monitor=={__version__}"
     pin = pin.strip()
     if not _PLAIN.fullmatch(pin):
-        raise BadPin(f"--pin {pin!r}: write a version such as {__version__}, or a repository and commit such as "
-                     "https://git.example.org/monitor.git@3f2a9c1 (letters, digits and ._~:/@+=- only)")
+        raise BadPin(_("--pin {pin}: write a version such as {version}, or a repository and commit such as "
+                       "https://git.example.org/monitor.git@3f2a9c1 (letters, digits and ._~:/@+=- only)").format(
+            pin=repr(pin), version=__version__))
     if _VERSION.fullmatch(pin):
         return f"monitor=={pin}"
     if "://" in pin and "@" in pin.split("://", 1)[1]:
         return f"monitor @ {pin if pin.startswith('git+') else 'git+' + pin}"
     if re.fullmatch(r"[0-9a-f]{7,40}", pin):
-        raise BadPin(f"--pin {pin} looks like a commit: write the repository with it, for example "
-                     f"--pin https://git.example.org/monitor.git@{pin}")
-    raise BadPin(f"--pin {pin}: write a version such as {__version__}, or a repository and commit such as "
-                 "https://git.example.org/monitor.git@3f2a9c1")
+        raise BadPin(_("--pin {pin} looks like a commit: write the repository with it, for example "
+                       "--pin https://git.example.org/monitor.git@{pin}").format(pin=pin))
+    raise BadPin(_("--pin {pin}: write a version such as {version}, or a repository and commit such as "
+                   "https://git.example.org/monitor.git@3f2a9c1").format(pin=pin, version=__version__))
 
 
 def starter_files(*, ci: tuple[str, ...] = (), example: bool = False, pin: str | None = None) -> dict[str, bytes]:
@@ -129,13 +132,18 @@ def init(folder: str | os.PathLike, *, ci: tuple[str, ...] = (), example: bool =
     out = Path(folder)
     present = [name for name in files if os.path.lexists(out / name)]
     if present:
-        raise InitRefused(f"{out} already has {', '.join(present)} — nothing was written; move "
-                          f"{'it' if len(present) == 1 else 'them'} away, or choose another folder: monitor init DIR")
+        raise InitRefused(ngettext("{folder} already has {names} — nothing was written; move it away, or choose "
+                                   "another folder: monitor init DIR",
+                                   "{folder} already has {names} — nothing was written; move them away, or choose "
+                                   "another folder: monitor init DIR", len(present)).format(
+            folder=out, names=", ".join(present)))
     publish_files(out, files)
     width = max(len(name) for name in files)
-    lines = [f"wrote {len(files)} files in {out}:"]
-    lines += [f"  {name.ljust(width)}  {WHAT[name]}" for name in files]
-    lines += ["next:", f"  cd {out}", "  git init && git add . && git commit -m 'Start the register'",
+    lines = [ngettext("wrote {count} file in {folder}:", "wrote {count} files in {folder}:", len(files)).format(
+        count=format_number(len(files)), folder=out)]
+    lines += [f"  {name.ljust(width)}  {_(WHAT[name])}" for name in files]
+    # the commit message is the user's first entry in git's history: theirs to word, so it stays as it is
+    lines += [_("next:"), f"  cd {out}", "  git init && git add . && git commit -m 'Start the register'",
               "  pip install pre-commit && pre-commit install", "  monitor validate && monitor report"]
     return "\n".join(lines)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import MonitorError
+from .i18n import _
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -37,14 +38,16 @@ def describe_store(url: str) -> str:
     from urllib.parse import urlsplit
 
     if url.startswith("sqlite:///"):
-        return f"the job store file {url[len('sqlite:///'):] or '(in memory)'}"
+        return _("the job store file {path}").format(path=url[len("sqlite:///"):] or _("(in memory)"))
     try:
         parts = urlsplit(url)
-        kind = "PostgreSQL" if parts.scheme.startswith("postgres") else parts.scheme.split("+")[0] or "database"
-        where = f" {parts.path.lstrip('/')}" if parts.path.strip("/") else ""
-        return f"the {kind} job store{where} on {parts.hostname or 'this computer'}"
+        kind = "PostgreSQL" if parts.scheme.startswith("postgres") else parts.scheme.split("+")[0] or _("database")
+        host = parts.hostname or _("this computer")
+        if parts.path.strip("/"):
+            return _("the {kind} job store {name} on {host}").format(kind=kind, name=parts.path.lstrip("/"), host=host)
+        return _("the {kind} job store on {host}").format(kind=kind, host=host)
     except ValueError:
-        return "the job store set in jobstore"
+        return _("the job store set in jobstore")
 
 
 def store_error(settings: Settings, exc: Exception) -> MonitorError:
@@ -52,9 +55,9 @@ def store_error(settings: Settings, exc: Exception) -> MonitorError:
     from .settings import SettingsError
 
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-    return SettingsError(f"{describe_store(settings.jobstore)} cannot be used: {first} — check jobstore "
-                         "(MONITOR_JOBSTORE); for PostgreSQL write postgresql+psycopg2://... and install its driver "
-                         "(pip install psycopg2-binary)")
+    return SettingsError(_("{store} cannot be used: {error} — check jobstore (MONITOR_JOBSTORE); for PostgreSQL write "
+                           "postgresql+psycopg2://... and install its driver (pip install psycopg2-binary)").format(
+        store=describe_store(settings.jobstore), error=first))
 
 
 def make_scheduler(settings: Settings) -> BackgroundScheduler:
@@ -144,9 +147,9 @@ def _sqlite_owner(store: Path, me: str, where: str) -> Iterator[None]:
         lock.__enter__()
     except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
         try:
-            holder = (read_regular(owner) or b"").decode("utf-8", "replace").strip() or "a process"
+            holder = (read_regular(owner) or b"").decode("utf-8", "replace").strip() or _("a process")
         except OSError:
-            holder = "a process"
+            holder = _("a process")
         raise AlreadyRunning(_running(holder, where)) from None
     except OSError as exc:  # the lock file cannot be made (a read-only folder, a folder in its place)
         raise state_folder_error(store.parent, exc) from None
@@ -194,7 +197,7 @@ class _PostgresHold(Hold):
                 "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
                 {"hi": (self.key >> 32) & 0xFFFFFFFF, "lo": self.key & 0xFFFFFFFF}).scalar()
             conn.close()
-            raise AlreadyRunning(_running(str(holder or "a process").removeprefix("monitor schedule, "),
+            raise AlreadyRunning(_running(str(holder or _("a process")).removeprefix("monitor schedule, "),
                                           self.settings.jobstore))
         self.conn = conn
 
@@ -207,8 +210,8 @@ class _PostgresHold(Hold):
                 self.conn.execute(text("SELECT 1"))
                 return
             except Exception as exc:
-                log.warning("the connection that reserves the job store for this scheduler was lost (%s); "
-                            "taking it again", _first_line(exc))
+                log.warning("%s", _("the connection that reserves the job store for this scheduler was lost "
+                                    "({error}); taking it again").format(error=_first_line(exc)))
                 self.conn.close()
                 self.conn = None
         try:
@@ -216,9 +219,10 @@ class _PostgresHold(Hold):
         except AlreadyRunning:
             raise
         except Exception as exc:  # the server is still away: the jobs cannot run either; try again next time
-            log.warning("the job store cannot be reserved yet (%s); trying again in a minute", _first_line(exc))
+            log.warning("%s", _("the job store cannot be reserved yet ({error}); trying again in a minute").format(
+                error=_first_line(exc)))
             return
-        log.info("the job store is reserved for this scheduler again")
+        log.info("%s", _("the job store is reserved for this scheduler again"))
 
     def release(self) -> None:
         """Close the connection, which ends the session and with it the lock."""
@@ -233,6 +237,8 @@ def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
 
 
-def _running(holder: str, where: str) -> str:
-    return (f"another 'monitor schedule' ({holder}) already runs the jobs in {where} — stop that one first "
-            "(Ctrl-C or 'kill'), or give this one its own jobstore (MONITOR_JOBSTORE)")
+def _running(holder: str, jobstore: str) -> str:
+    """Who holds the job store, named without its address (which may hold a password: describe_store)."""
+    return _("another 'monitor schedule' ({holder}) already runs the jobs in {where} — stop that one first "
+             "(Ctrl-C or 'kill'), or give this one its own jobstore (MONITOR_JOBSTORE)").format(
+        holder=holder, where=describe_store(jobstore))

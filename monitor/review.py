@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .changes import Digest, compare, snapshot_of
 from .fields import STATUS_SYMBOLS
 from .guard import HistoryUnchecked, committed_bytes
+from .i18n import _, counted, pgettext
 from .load import parse_bytes
 from .model import Register
 from .snapshot import Snapshot
@@ -34,13 +35,14 @@ class Review:
 
     @property
     def headline(self) -> str:
-        """'1 new resolution, 2 new status entries' or 'no changes'."""
+        """'1 new resolution, 2 new status entries' or 'no changes', in the active language."""
         count = len(self.new_resolutions)
-        resolutions = f"{count} new resolution{'' if count == 1 else 's'}" if count else ""
         rest = self.digest.headline
-        if not resolutions:
+        if not count:
             return rest
-        return resolutions if rest == "no changes" else f"{resolutions}, {rest}"
+        resolutions = counted(count, "{count} new resolution", "{count} new resolutions")
+        return resolutions if not self.digest.change_count else _("{resolutions}, {changes}").format(
+            resolutions=resolutions, changes=rest)
 
 
 def committed_register(data_path: str | os.PathLike, rev: str, *, today: dt.date | None) -> Register | None:
@@ -56,10 +58,10 @@ def committed_register(data_path: str | os.PathLike, rev: str, *, today: dt.date
     register, problems = validate_loaded(parse_bytes(data, f"{rev}:{os.path.basename(data_path)}"), today=today)
     if register is None:
         first = next(p for p in problems if p.is_error)
-        raise HistoryUnchecked(
-            f"the version of {os.path.basename(data_path)} in {rev} is not valid (line {first.line}: {first.message}),"
-            f" so what this change adds cannot be listed — compare with an earlier revision, for example "
-            f"monitor changes --against {rev}~1")
+        raise HistoryUnchecked(_(
+            "the version of {file} in {rev} is not valid (line {line}: {message}), so what this change adds cannot "
+            "be listed — compare with an earlier revision, for example monitor changes --against {rev}~1").format(
+            file=os.path.basename(data_path), rev=rev, line=first.line, message=first.message))
     return register
 
 
@@ -76,31 +78,44 @@ def review(register: Register, before: Register | None, *, data_file: str, again
 
 def review_markdown(found: Review) -> str:
     """The review as Markdown: a heading, the headline, then each list (what a CI job summary shows)."""
-    lines = [f"### Changes to {_code(found.data_file)} against {_code(found.against)}", "",
-             f"**{found.headline}**" + (f" ({found.data_file} is new)" if found.file_is_new else "")]
+    headline = f"**{found.headline}**"
+    if found.file_is_new:
+        headline = _("{headline} ({file} is new)").format(headline=headline, file=found.data_file)
+    lines = [_("### Changes to {file} against {revision}").format(file=_code(found.data_file),
+                                                                 revision=_code(found.against)), "", headline]
     digest = found.digest
     if found.new_resolutions:
-        lines += ["", "New resolutions:", ""]
+        lines += ["", _("New resolutions:"), ""]
         lines += [f"- {_code(rid)} {_text(title)}" for rid, title in found.new_resolutions]
     if digest.new_demands:
-        lines += ["", "New demands:", ""]
-        lines += [f"- {_code(d.demand_id)} {_text(d.demand)} (resolution {_text(d.resolution)}; "
-                  f"{_text(d.addressee)}): {_status(d.status)} since {d.since.isoformat()}"
+        lines += ["", _("New demands:"), ""]
+        said = _("{id} {demand} (resolution {resolution}; {addressee}): {status} since {day}")
+        lines += ["- " + said.format(id=_code(d.demand_id), demand=_text(d.demand), resolution=_text(d.resolution),
+                                     addressee=_text(d.addressee), status=_status(d.status), day=d.since.isoformat())
                   for d in digest.new_demands]
     if digest.new_entries:
-        lines += ["", "New status entries:", ""]
+        lines += ["", _("New status entries:"), ""]
+        said = _("{id} {demand}: {step} on {day} — {note}")
         for entry in digest.new_entries:
             step = f"{_status(entry.previous)} → {_status(entry.status)}" if entry.previous else _status(entry.status)
             sources = "".join(f" <{_url(url)}>" for url in entry.sources)
-            lines.append(f"- {_code(entry.demand_id)} {_text(entry.demand)}: {step} on {entry.date.isoformat()} — "
-                         f"{_text(entry.note)}{sources}")
+            lines.append("- " + said.format(id=_code(entry.demand_id), demand=_text(entry.demand), step=step,
+                                            day=entry.date.isoformat(), note=_text(entry.note)) + sources)
     if digest.corrections:
-        lines += ["", "Corrections (changed text; a removed or rewritten history entry fails the check):", ""]
-        lines += [f"- {c.kind} {_code(c.item_id)}, {_text(c.field)}: {_text(c.before)} → {_text(c.after)}"
+        lines += ["", _("Corrections (changed text; a removed or rewritten history entry fails the check):"), ""]
+        lines += [f"- {_kind(c.kind)} {_code(c.item_id)}, {_text(c.field)}: {_text(c.before)} → {_text(c.after)}"
                   for c in digest.corrections]
     if not (found.new_resolutions or digest.change_count):
-        lines += ["", "This change adds no resolution, demand or status entry (comments or layout only)."]
+        lines += ["", _("This change adds no resolution, demand or status entry (comments or layout only).")]
     return "\n".join(lines) + "\n"
+
+
+def _kind(kind: str) -> str:
+    """What a correction changed ('demand', 'resolution', 'history'), as the list's first word."""
+    words = {"demand": pgettext("what a correction changed", "demand"),
+             "resolution": pgettext("what a correction changed", "resolution"),
+             "history": pgettext("what a correction changed", "history")}
+    return words.get(kind, kind)
 
 
 def _status(status: str | None) -> str:

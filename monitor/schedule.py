@@ -2,6 +2,10 @@
 
 Jobs are stored by import path with plain string arguments (the store pickles them), so a restart reads them back
 with their next run time: a run missed while the machine was off happens once (coalesced) when it is back.
+
+The log speaks the interface language (the settings' first), as does `--list`; what is stored stays the same in
+every language (a job's id and name: a stored job is compared with its definition), and so do the log's time,
+level and logger name, which log tools read.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from .i18n import N_, SOURCE, _, current, format_number, ngettext, use
 from .jobstore import describe_store, make_scheduler, only_scheduler, store_error
 
 if TYPE_CHECKING:
@@ -36,6 +41,16 @@ OUTBOX_MINUTES = 30
 HOLD_CHECK_SECONDS = 60  # how often run_forever makes sure the job store is still reserved for it (jobstore.Hold)
 DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
              "sat": "Saturday", "sun": "Sunday"}
+# what `--list` says of the weekly digest, one sentence per day (Russian says "every" in the day's gender)
+DIGEST_EVERY = {"mon": N_("digest every Monday at {time}"), "tue": N_("digest every Tuesday at {time}"),
+                "wed": N_("digest every Wednesday at {time}"), "thu": N_("digest every Thursday at {time}"),
+                "fri": N_("digest every Friday at {time}"), "sat": N_("digest every Saturday at {time}"),
+                "sun": N_("digest every Sunday at {time}")}
+# the jobs' names as the log shows them; the store keeps the English ones (job_specs), whatever the language
+JOB_NAMES = {DIGEST_JOB: N_("weekly digest, then report refresh"),
+             WATCH_JOB: N_("refresh the reports when the data file changes"),
+             OUTBOX_JOB: N_("retry digests waiting in the outbox")}
+_service_language = SOURCE  # the language run_forever was started in: the jobs' threads start without one
 
 
 def digest_trigger(settings: Settings) -> CronTrigger:
@@ -73,10 +88,12 @@ def start(scheduler: BaseScheduler, settings: Settings, data_path: PathText, out
         for spec in job_specs(settings, data_path, out_dir):
             job = scheduler.get_job(spec["id"])
             if job is not None and _same(job, spec):
-                log.info("job %s read from the store; next run %s", job.id, job.next_run_time)
+                log.info("%s", _("job {id} read from the store; next run {when}").format(id=job.id,
+                                                                                         when=job.next_run_time))
                 continue
             scheduler.add_job(replace_existing=True, **spec)
-            log.info("job %s %s", spec["id"], "replaced (settings changed)" if job else "added")
+            said = _("job {id} replaced (settings changed)") if job else _("job {id} added")
+            log.info("%s", said.format(id=spec["id"]))
     except Exception as exc:
         if scheduler.running:
             scheduler.shutdown(wait=False)
@@ -98,11 +115,14 @@ def run_forever(settings: Settings, data_path: PathText, out_dir: PathText) -> i
     """Run the jobs until Ctrl-C or SIGTERM, then stop cleanly (waiting for a running job); returns 0."""
     import sys
 
+    global _service_language
+    _service_language = current().code
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
-        log.info("received %s: stopping after the running job, if any", signal.Signals(signum).name)
+        log.info("%s", _("received {signal}: stopping after the running job, if any").format(
+            signal=signal.Signals(signum).name))
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
@@ -112,7 +132,8 @@ def run_forever(settings: Settings, data_path: PathText, out_dir: PathText) -> i
             try:
                 start(scheduler, settings, data_path, out_dir)
                 for job in scheduler.get_jobs():
-                    log.info("%s: next run %s", job.name, job.next_run_time)
+                    log.info("%s", _("{job}: next run {when}").format(job=_(JOB_NAMES.get(job.id, job.name)),
+                                                                     when=job.next_run_time))
                 while not stop.wait(HOLD_CHECK_SECONDS):
                     hold.check()  # a PostgreSQL lock ends with its connection: taken again, or stop here
             finally:
@@ -121,7 +142,7 @@ def run_forever(settings: Settings, data_path: PathText, out_dir: PathText) -> i
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    log.info("stopped")
+    log.info("%s", _("stopped"))
     return 0
 
 
@@ -136,32 +157,46 @@ def list_jobs(settings: Settings, data_path: PathText, out_dir: PathText) -> str
         raise
     try:
         now = dt.datetime.now(dt.timezone.utc)
-        lines = [f"Jobs in {describe_store(settings.jobstore)} (time zone {settings.timezone}):"]
-        for spec in job_specs(settings, data_path, out_dir):
+        lines = [_("Jobs in {store} (time zone {zone}):").format(store=describe_store(settings.jobstore),
+                                                                zone=settings.timezone)]
+        specs = job_specs(settings, data_path, out_dir)
+        width = max([44] + [len(_describe(spec, settings)) for spec in specs])  # a column as wide as the longest
+        for spec in specs:
             job = scheduler.get_job(spec["id"])
             if job is None:
-                when, note = spec["trigger"].get_next_fire_time(None, now.astimezone(spec["trigger"].timezone)), \
-                    " (not stored yet: 'monitor schedule' adds it)"
+                when = spec["trigger"].get_next_fire_time(None, now.astimezone(spec["trigger"].timezone))
+                said = _("next run: {when} (not stored yet: 'monitor schedule' adds it)")
             else:
-                when, note = job.next_run_time, ""
+                when, said = job.next_run_time, _("next run: {when}")
                 if not _same(job, spec):
-                    note = " (settings changed: 'monitor schedule' will replace it)"
+                    said = _("next run: {when} (settings changed: 'monitor schedule' will replace it)")
                 elif when is not None and when < now:
-                    note = " (missed: runs once as soon as 'monitor schedule' starts)"
-            shown = when.strftime("%a %d %b %Y %H:%M %Z") if when else "paused"
-            lines.append(f"  {spec['id']:<18} {_describe(spec, settings):<44} next run: {shown}{note}")
+                    said = _("next run: {when} (missed: runs once as soon as 'monitor schedule' starts)")
+            shown = _run_time(when) if when else _("paused")
+            lines.append(f"  {spec['id']:<18} {_describe(spec, settings):<{width}} " + said.format(when=shown))
         return "\n".join(lines) + "\n"
     finally:
         scheduler.shutdown(wait=False)
 
 
+def _run_time(when: dt.datetime) -> str:
+    """'Mon 16 Mar 2026 08:00 CET' in English (as strftime's C locale writes it), 'пн 16 мар. 2026 08:00 CET'."""
+    from babel.dates import format_datetime
+
+    if current().code == SOURCE:
+        return when.strftime("%a %d %b %Y %H:%M %Z")
+    return f"{format_datetime(when, 'EEE dd MMM y HH:mm', tzinfo=when.tzinfo, locale=current().locale)} " \
+           f"{when.tzname() or ''}".rstrip()
+
+
 def _describe(spec: dict[str, Any], settings: Settings) -> str:
     if spec["id"] == DIGEST_JOB:
-        return (f"digest every {DAY_NAMES[settings.digest_day]} at "
-                f"{settings.digest_hour:02d}:{settings.digest_minute:02d}")
+        return _(DIGEST_EVERY[settings.digest_day]).format(
+            time=f"{settings.digest_hour:02d}:{settings.digest_minute:02d}")
     if spec["id"] == WATCH_JOB:
-        return f"refresh reports if the file changed (every {settings.watch_seconds} s)"
-    return f"retry unsent digests (every {OUTBOX_MINUTES} min)"
+        return _("refresh reports if the file changed (every {seconds} s)").format(
+            seconds=format_number(settings.watch_seconds))
+    return _("retry unsent digests (every {minutes} min)").format(minutes=format_number(OUTBOX_MINUTES))
 
 
 # -- the jobs: module-level functions the store refers to by import path ------------------------------------------
@@ -207,7 +242,8 @@ def _quiet_cleanup() -> Iterator[None]:
 
 
 def _job(what: str, skipped: str) -> Callable[[Callable[[JobRun], None]], Callable[[str, str], None]]:
-    """The set-up every job shares: its settings (a wrong one logs "`skipped`: why") and its today, then the job.
+    """The set-up every job shares: its settings (a wrong one logs "`skipped`: why") and its today, then the job,
+    in the settings' first language (`what` and `skipped` are marked with N_ and said in it).
 
     A job that fails logs one plain line and returns: APScheduler would log a traceback at every interval, and bad
     data (a control character the workbook refuses, say) fails the same way each time."""
@@ -216,21 +252,25 @@ def _job(what: str, skipped: str) -> Callable[[Callable[[JobRun], None]], Callab
             from .errors import MonitorError
             from .settings import SettingsError, load_settings, today
 
-            with _quiet_cleanup():
+            with _quiet_cleanup(), use(_service_language):
                 try:
                     settings = load_settings(data_path)
-                    job(JobRun(settings, today(settings.timezone), data_path, out_dir))
+                    with use(settings.language[0]):
+                        job(JobRun(settings, today(settings.timezone), data_path, out_dir))
                 except SettingsError as exc:
-                    log.error("%s: %s", skipped, exc)
+                    log.error("%s: %s", _(skipped), exc)
                 except MonitorError as exc:  # the mail server, the reports' folder: the message says
-                    log.error("%s: %s", what, exc)
+                    log.error("%s: %s", _(what), exc)
                 except OSError as exc:
-                    log.error("%s: %s%s — check that folder", what, exc.strerror or exc,
-                              f" ({exc.filename})" if exc.filename else "")
+                    reason = _(exc.strerror) if exc.strerror else exc
+                    said = _("{job}: {reason} ({file}) — check that folder") if exc.filename else \
+                        _("{job}: {reason} — check that folder")
+                    log.error("%s", said.format(job=_(what), reason=reason, file=exc.filename))
                 except Exception as exc:  # the last resort, as in cli.main: one line, never a traceback
                     first = (str(exc).strip().splitlines() or [""])[0]
-                    log.error("%s failed: %s: %s — check %s with 'monitor validate' and run 'monitor report' by "
-                              "hand to see more", what, exc.__class__.__name__, first, data_path)
+                    log.error("%s", _("{job} failed: {error}: {message} — check {file} with 'monitor validate' and "
+                                      "run 'monitor report' by hand to see more").format(
+                        job=_(what), error=exc.__class__.__name__, message=first, file=data_path))
 
         # the store calls run(data_path, out_dir) by the job's import path: its name, not the job's signature
         run.__module__, run.__name__, run.__qualname__, run.__doc__ = (job.__module__, job.__name__,
@@ -239,7 +279,7 @@ def _job(what: str, skipped: str) -> Callable[[Callable[[JobRun], None]], Callab
     return wrap
 
 
-@_job("weekly digest", skipped="weekly digest not made")
+@_job(N_("weekly digest"), skipped=N_("weekly digest not made"))
 def weekly_digest_job(run: JobRun) -> None:
     """Send the weekly digest, then refresh the reports."""
     from .commands import digest_of
@@ -250,7 +290,8 @@ def weekly_digest_job(run: JobRun) -> None:
 
     register = run.register()
     if register is None:
-        log.error("weekly digest not made: %s is not valid (run 'monitor validate')", run.data_path)
+        log.error("%s", _("weekly digest not made: {file} is not valid (run 'monitor validate')").format(
+            file=run.data_path))
         return
     try:
         log.info(digest_of(register, run.settings, run.out_dir, since=None, send=True, today=run.today))
@@ -259,7 +300,7 @@ def weekly_digest_job(run: JobRun) -> None:
     refresh_reports(register, run.out_dir, run.today, run.settings.language)
 
 
-@_job("report refresh", skipped="report refresh skipped")
+@_job(N_("report refresh"), skipped=N_("report refresh skipped"))
 def refresh_on_change_job(run: JobRun) -> None:
     """Refresh the reports when the data file's content changed since the last look (kept in the state folder)."""
     from .watch import look, remember
@@ -268,21 +309,23 @@ def refresh_on_change_job(run: JobRun) -> None:
     try:
         seen = look(path, run.settings.state_dir)
     except OSError as exc:
-        log.warning("cannot read %s: %s", path, exc.strerror)
+        log.warning("%s", _("cannot read {file}: {reason}").format(
+            file=path, reason=_(exc.strerror) if exc.strerror else exc))
         return
     if seen is None:  # untouched since the last look
         return
     if seen.changed:
         register = run.register()
         if register is None:
-            log.warning("%s changed but is not valid (run 'monitor validate'); reports left as they were", path)
+            log.warning("%s", _("{file} changed but is not valid (run 'monitor validate'); reports left as they "
+                                "were").format(file=path))
         else:
-            log.info("%s changed: refreshing the reports", path)
+            log.info("%s", _("{file} changed: refreshing the reports").format(file=path))
             refresh_reports(register, run.out_dir, run.today, run.settings.language)
     remember(run.settings.state_dir, seen)
 
 
-@_job("outbox retry", skipped="outbox not retried")
+@_job(N_("outbox retry"), skipped=N_("outbox not retried"))
 def outbox_job(run: JobRun) -> None:
     """Try again to deliver digests that are waiting in the outbox."""
     from .commands import retry_outbox
@@ -298,5 +341,7 @@ def refresh_reports(register: Register, out_dir: str, today: dt.date, languages:
     from .commands import write_reports
 
     written = write_reports(register, out_dir, today=today, languages=languages)
-    log.info("reports refreshed: %d files in %s", len(written), out_dir)
+    said = ngettext("reports refreshed: {count} file in {folder}", "reports refreshed: {count} files in {folder}",
+                    len(written))
+    log.info("%s", said.format(count=format_number(len(written)), folder=out_dir))
     return written

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from ..commands import NoSuchResolution, load_valid
 from ..errors import MonitorError
+from ..i18n import _, format_number, ngettext
 from ..model import Register, Resolution
-from ..render import counted
 from .document import Document
 from .parts import Parts
 
@@ -43,7 +43,8 @@ def import_check(data_path: str | os.PathLike, file: str | None, *, resolution: 
     best = {d.id: best_match(d.id, d.text, parts.paragraphs) for d in demands}
     matches = [m if m.confidence >= POSSIBLE else Match(m.demand_id, None, m.confidence, None) for m in best.values()]
     lines = show.describe(document, parts) + show.reference_warning(parts, chosen)
-    lines.append(f"Resolution {chosen.id}: {len(demands)} demands")
+    lines.append(ngettext("Resolution {id}: {count} demand", "Resolution {id}: {count} demands", len(demands)).format(
+        id=chosen.id, count=format_number(len(demands))))
     lines += show.match_lines(demands, matches, best) + show.untracked_lines(untracked(parts.paragraphs, matches),
                                                                               [m for m in matches if m.possible])
     lines.append(show.legend())
@@ -53,8 +54,9 @@ def import_check(data_path: str | os.PathLike, file: str | None, *, resolution: 
         if match.confident and agrees and (demand.paragraph != match.paragraph or demand.text != match.words):
             changes[demand.id] = {"paragraph": match.paragraph, "text": match.words,
                                   **({"quoted_from": None} if demand.quoted_from else {})}
-    lines.append(f"Confident matches --write sets (paragraph and adopted words): {', '.join(changes)}" if changes
-                 else "Nothing for --write to set: no confident match differs from the file.")
+    lines.append(_("Confident matches --write sets (paragraph and adopted words): {ids}").format(
+        ids=", ".join(changes)) if changes else _("Nothing for --write to set: no confident match differs from the "
+                                                  "file."))
     return Imported("\n".join(lines) + "\n", changes)
 
 
@@ -68,17 +70,18 @@ def import_new(data_path: str | os.PathLike, file: str | None, *, new_id: str, u
 
     register = load_valid(data_path, today=today)
     if not is_id(new_id):
-        raise ImportUsage(f"--new '{new_id}' is not an id — use a-z, 0-9 and '-', e.g. 2024 or kazakhstan-2024")
+        raise ImportUsage(_("--new '{id}' is not an id — use a-z, 0-9 and '-', e.g. 2024 or kazakhstan-2024").format(
+            id=new_id))
     if new_id in {r.id for r in register.resolutions}:
-        raise ImportUsage(f"there is already a resolution '{new_id}' — choose another id for --new, or check its "
-                          f"demands with: monitor import FILE --resolution {new_id}")
+        raise ImportUsage(_("there is already a resolution '{id}' — choose another id for --new, or check its "
+                            "demands with: monitor import FILE --resolution {id}").format(id=new_id))
     if not file and not url:
-        raise ImportUsage("give the text's FILE or --url ADDRESS")
+        raise ImportUsage(_("give the text's FILE or --url ADDRESS"))
     document, parts = _read_text(file, url)
     day = adopted or parts.adopted
     if day is None:
-        raise ImportUsage(f"{document.name}: no adoption date is printed in the text — give it with "
-                          "--adopted YYYY-MM-DD")
+        raise ImportUsage(_("{name}: no adoption date is printed in the text — give it with --adopted "
+                            "YYYY-MM-DD").format(name=document.name))
     made = draft(parts, resolution_id=new_id, source=document.name, adopted=day, url=url, topics=list(register.topics),
                  used_ids={d.id for d in register.demands}, today=today)
     args = (made.resolution, made.demands, made.notes)
@@ -87,8 +90,12 @@ def import_new(data_path: str | os.PathLike, file: str | None, *, new_id: str, u
             before = file_now.read()
         return _added_lines(before, preview_drafts(data_path, *args, today=today))
     return append_drafts(data_path, *args, today=today,
-                         summary=f"added resolution {new_id} and {len(made.demands)} drafted demands, from "
-                                 f"{document.name}: review them (the comments above them say what to check)")
+                         summary=ngettext(
+                             "added resolution {id} and {count} drafted demand, from {source}: review it (the "
+                             "comments above it say what to check)",
+                             "added resolution {id} and {count} drafted demands, from {source}: review them (the "
+                             "comments above them say what to check)", len(made.demands)).format(
+                             id=new_id, count=format_number(len(made.demands)), source=document.name))
 
 
 def _resolution_named(register: Register, resolution: str) -> Resolution:
@@ -99,10 +106,13 @@ def _resolution_named(register: Register, resolution: str) -> Resolution:
     if resolution in ids:
         return register.resolution(resolution)
     near = difflib.get_close_matches(resolution, ids, n=3, cutoff=0.4)
-    raise NoSuchResolution(f"there is no resolution '{resolution}' — "
-                           + (f"did you mean {', '.join(near)}? " if near else "")
-                           + "use one of: " + (", ".join(ids) or "(none yet)")
-                           + f"; to add a new one, use --new {resolution}")
+    known = ", ".join(ids) or _("(none yet)")
+    if near:
+        said = _("there is no resolution '{id}' — did you mean {near}? use one of: {ids}; to add a new one, use "
+                 "--new {id}")
+    else:
+        said = _("there is no resolution '{id}' — use one of: {ids}; to add a new one, use --new {id}")
+    raise NoSuchResolution(said.format(id=resolution, near=", ".join(near), ids=known))
 
 
 def _read_text(file: str | None, url: str | None) -> tuple[Document, Parts]:
@@ -115,18 +125,24 @@ def _read_text(file: str | None, url: str | None) -> tuple[Document, Parts]:
 
     if file:
         try:
-            data, _ = read_with_status(file, MAX_BYTES)
+            data, _status = read_with_status(file, MAX_BYTES)
         except TooLarge as exc:
-            size = f"{exc.size:,} bytes" if exc.size else "larger than that"
-            raise ImportRefused(f"{file}: the file is {size}, more than the limit of {MAX_BYTES:,} — save only "
-                                "the adopted text's page or its PDF") from None
+            if exc.size:
+                said = _("{file}: the file is {size} bytes, more than the limit of {limit} — save only the adopted "
+                         "text's page or its PDF")
+            else:
+                said = _("{file}: the file is larger than that, more than the limit of {limit} — save only the "
+                         "adopted text's page or its PDF")
+            raise ImportRefused(said.format(file=file, size=format_number(exc.size or 0),
+                                            limit=format_number(MAX_BYTES))) from None
         except OSError as exc:
-            raise ImportRefused(f"{file}: cannot read it ({exc.strerror or exc})") from None
+            raise ImportRefused(_("{file}: cannot read it ({reason})").format(
+                file=file, reason=_(exc.strerror) if exc.strerror else exc)) from None
         name = file
     elif url:
         data, name = download(url), url
     else:
-        raise ImportUsage("the resolution has no url: in the data file — give the text's FILE or --url ADDRESS")
+        raise ImportUsage(_("the resolution has no url: in the data file — give the text's FILE or --url ADDRESS"))
     document = read_document(data, name)
     return document, read_parts(document.text, name)
 
@@ -137,7 +153,7 @@ def _added_lines(before: str, after: str) -> str:
 
     a, b = before.splitlines(), after.splitlines()
     out = []
-    for op, _, _, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+    for op, _i1, _i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op in ("insert", "replace"):
             out += ["…"] + b[j1:j2]
     return "\n".join(out) + "\n"
@@ -149,8 +165,9 @@ def import_write(data_path: str | os.PathLike, changes: dict, *, today: dt.date)
     from ..rewrite import set_demand_values
 
     if not changes:
-        return "--write: nothing to write (no confident match changes a demand)"
-    demands = counted(len(changes), "{count} demand", "{count} demands")
+        return _("--write: nothing to write (no confident match changes a demand)")
+    summary = ngettext("wrote the paragraph and adopted words of {count} demand to {path}: {ids}",
+                       "wrote the paragraph and adopted words of {count} demands to {path}: {ids}", len(changes))
     return set_demand_values(data_path, changes, today=today,
-                             summary=f"wrote the paragraph and adopted words of {demands} to {data_path}: "
-                                     f"{', '.join(changes)}")
+                             summary=summary.format(count=format_number(len(changes)), path=data_path,
+                                                    ids=", ".join(changes)))

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
+from ..i18n import _, format_number
 from . import ImportRefused
 
 MAX_BYTES = 10 * 1024 * 1024  # a long adopted text's page is under 1 MB, its PDF a few MB
@@ -43,23 +44,26 @@ class Document:
 def read_document(data: bytes, name: str) -> Document:
     """The text of `data` (the bytes of a saved page, a PDF or text); ImportRefused when there is none."""
     if len(data) > MAX_BYTES:
-        raise ImportRefused(f"{name}: the file is {len(data):,} bytes, more than the limit of {MAX_BYTES:,} — "
-                            "save only the adopted text's page or its PDF")
+        raise ImportRefused(_("{file}: the file is {size} bytes, more than the limit of {limit} — save only the "
+                              "adopted text's page or its PDF").format(file=name, size=format_number(len(data)),
+                                                                       limit=format_number(MAX_BYTES)))
     if data.startswith(b"%PDF"):
         kind: Kind = "pdf"
         text = pdf_text(data, name)
     elif data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise ImportRefused(f"{name}: this is a Word or other office file — save the adopted text as a PDF or "
-                            "its web page (HTML), or copy its text into a .txt file")
+        raise ImportRefused(_("{name}: this is a Word or other office file — save the adopted text as a PDF or its "
+                              "web page (HTML), or copy its text into a .txt file").format(name=name))
     elif _looks_like_html(data):
         kind, text = "html", html_text(data)
     else:
         kind, text = "text", decode(data)
     text = tidy(text)
     if not text.strip():
-        what = "the PDF has no text (a scanned image?) — find the text version on the Parliament's site" \
-            if kind == "pdf" else "the file is empty — save the adopted text's page again"
-        raise ImportRefused(f"{name}: {what}")
+        if kind == "pdf":
+            said = _("{name}: the PDF has no text (a scanned image?) — find the text version on the Parliament's site")
+        else:
+            said = _("{name}: the file is empty — save the adopted text's page again")
+        raise ImportRefused(said.format(name=name))
     return Document(name, kind, text)
 
 
@@ -131,11 +135,11 @@ def _pdftotext(data: bytes, name: str, options: list[str]) -> list[str]:
         run = subprocess.run(["pdftotext", *options, "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
                              timeout=PDF_SECONDS, check=False)
     except subprocess.TimeoutExpired:
-        raise ImportRefused(f"{name}: reading the PDF took more than {PDF_SECONDS} s — save the adopted "
-                            "text's web page instead") from None
+        raise ImportRefused(_("{name}: reading the PDF took more than {seconds} s — save the adopted text's web "
+                              "page instead").format(name=name, seconds=format_number(PDF_SECONDS))) from None
     if run.returncode != 0:
-        raise ImportRefused(f"{name}: this PDF cannot be read ({_first_line(run.stderr)}) — save the adopted "
-                            "text's web page instead")
+        raise ImportRefused(_("{name}: this PDF cannot be read ({reason}) — save the adopted text's web page "
+                              "instead").format(name=name, reason=_first_line(run.stderr)))
     return run.stdout.decode("utf-8", errors="replace").split("\f")
 
 
@@ -157,19 +161,19 @@ def _pypdf_pages(data: bytes, name: str) -> list[str]:
 
         import pypdf
     except ImportError:
-        raise ImportRefused(f"{name}: reading a PDF needs poppler's pdftotext (apt-get install poppler-utils, "
-                            "brew install poppler) or the pypdf library (pip install pypdf); or save the adopted "
-                            "text's web page instead") from None
+        raise ImportRefused(_("{name}: reading a PDF needs poppler's pdftotext (apt-get install poppler-utils, "
+                              "brew install poppler) or the pypdf library (pip install pypdf); or save the adopted "
+                              "text's web page instead").format(name=name)) from None
     try:
         return [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages]
     except Exception as exc:  # pypdf raises many types for a damaged file
-        raise ImportRefused(f"{name}: this PDF cannot be read ({exc}) — save the adopted text's web page "
-                            "instead") from None
+        raise ImportRefused(_("{name}: this PDF cannot be read ({reason}) — save the adopted text's web page "
+                              "instead").format(name=name, reason=exc)) from None
 
 
 def _first_line(stderr: bytes) -> str:
     lines = stderr.decode("utf-8", errors="replace").strip().splitlines()
-    return lines[0][:120] if lines else "pdftotext failed"
+    return lines[0][:120] if lines else _("pdftotext failed")
 
 
 def _shape(line: str) -> str:

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..i18n import _
 from . import ImportRefused
 
 REFERENCE = re.compile(r"\bP(?P<term>\d{1,2})_TA(?P<prov>-PROV)?\((?P<year>\d{4})\)(?P<number>\d{4})"
@@ -76,9 +77,10 @@ def read_parts(text: str, name: str) -> Parts:
     body_at = _BODY.search(text)
     recitals, paragraphs = _numbered(text, body_at.end() if body_at else 0)
     if not paragraphs:
-        raise ImportRefused(f"{name}: no numbered paragraphs (\"1. Calls on ...\", \"2. ...\") were found, so this "
-                            "is not a resolution's text — save the page of the adopted text itself (its address "
-                            "starts with https://www.europarl.europa.eu/doceo/document/TA-), or its PDF")
+        raise ImportRefused(_("{name}: no numbered paragraphs (\"1. Calls on ...\", \"2. ...\") were found, so this "
+                              "is not a resolution's text — save the page of the adopted text itself (its address "
+                              "starts with https://www.europarl.europa.eu/doceo/document/TA-), or its PDF").format(
+                                  name=name))
     head_end = body_at.start() if body_at else _first_mark(text)
     header = text[:head_end]
     found = list(REFERENCE.finditer(header))  # not in the body, where citations name other texts
@@ -117,7 +119,7 @@ def _numbered(text: str, start: int) -> tuple[list[Recital], list[Paragraph]]:
                    + [(m.start(), "paragraph", m) for m in _PARAGRAPH.finditer(text, start)], key=lambda t: t[0])
     kept: list[tuple[str, re.Match]] = []
     letter, number = None, 0
-    for _, kind, match in marks:
+    for _start, kind, match in marks:
         mark = match["mark"]
         if kind == "recital" and not number and (letter is None or mark == next_letter(letter)):
             letter = mark
