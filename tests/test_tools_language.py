@@ -88,7 +88,7 @@ def test_import_refusals_are_in_russian(tmp_path: Path) -> None:
     run = monitor("--file", str(SHIPPED), *TODAY, "import", SAMPLE, "--url", "https://example.org/x",
                   "--resolution", "2012", language="ru")
     assert run.returncode == 2
-    assert run.stderr == ("monitor: укажите FILE или --url, но не оба; --write используется с --resolution, а "
+    assert run.stderr == ("monitor: укажите FILE или --url, но не оба сразу; --write используется с --resolution, а "
                           "--dry-run и --adopted — с --new\n")
 
 
