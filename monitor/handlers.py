@@ -40,7 +40,7 @@ def languages(args: argparse.Namespace) -> tuple[str, ...]:
             return languages_of(data_path(args))
         except MonitorError:
             return (SOURCE,)
-    return parse_languages(args.lang) if args.lang else languages_of(data_path(args))
+    return parse_languages(args.lang) if args.lang is not None else languages_of(data_path(args))
 
 
 def interface_language(args: argparse.Namespace) -> str:

@@ -80,8 +80,9 @@ def language(code: str) -> Language:
     code = code.strip()
     if code not in available():
         shown = f"'{code}'" if _CODE.match(code) else ascii(code)  # what no code looks like: every character shown
-        raise UnknownLanguage(f"there is no {shown} language — use one of: {', '.join(available())} "
-                              "(a language is added with its catalogue: see the README's section on languages)")
+        raise UnknownLanguage(_("there is no {code} language — use one of: {languages} (a language is added with its "
+                                "catalogue: see the README's section on languages)").format(
+            code=shown, languages=", ".join(available())))
     try:
         locale = Locale.parse(FORMAT_LOCALES.get(code, code).replace("-", "_"))
     except (UnknownLocaleError, ValueError):
@@ -107,9 +108,12 @@ def _translations(code: str) -> gettext.NullTranslations:
 def parse_languages(value: str) -> tuple[str, ...]:
     """'en,ru' -> ('en', 'ru'): each checked, in the order given, without repeats."""
     codes = [c.strip() for c in value.split(",") if c.strip()]
+    if not codes:
+        raise UnknownLanguage(_("no language is given — write a code such as ru, or several: en,ru (one of: "
+                                "{languages})").format(languages=", ".join(available())))
     for code in codes:
         language(code)
-    return tuple(dict.fromkeys(codes)) or (SOURCE,)
+    return tuple(dict.fromkeys(codes))
 
 
 _active: contextvars.ContextVar[Language | None] = contextvars.ContextVar("monitor_language", default=None)

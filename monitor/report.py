@@ -2,7 +2,8 @@
 
 Every file is rendered in memory first; store.publish_files then moves the whole set into place, so a failure
 while rendering or writing leaves the previous reports as they were. In several languages the whole set is every
-language's files, each language in its own folder (`en/`, `ru/`), with a page at the top to choose one.
+language's files, each language in its own folder (`en/`, `ru/`), with a page at the top to choose one. The files
+of the previous reports that the new set does not hold are removed once it is in place (MANIFEST lists them).
 """
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import tempfile
 from pathlib import Path
 
 from .model import Register
-from .store import classify_write_error, publish_files
+from .store import classify_write_error, publish_files, read_manifest, remove_files
 from .view import View
 
 WORKBOOK = "demands.xlsx"
 CHOOSER = "index.html"  # in several languages: the page that links to each language's index
+MANIFEST = ".monitor-reports"  # the names of the files the last reports wrote, one per line
 
 
 def render_reports(register: Register, today: dt.date | None = None, *, view: View | None = None,
@@ -74,7 +76,12 @@ def write_reports(register: Register, out_dir: str | os.PathLike, *, today: dt.d
         files = render_reports(register, view=_view(today, view), languages=languages)
     except OSError as exc:  # the workbook's sheets are streamed through temporary files
         raise classify_write_error(exc, exc.filename or tempfile.gettempdir()) from exc
-    return publish_files(out_dir, files)
+    before = read_manifest(out_dir, MANIFEST)
+    written = publish_files(out_dir, {**files, MANIFEST: "".join(f"{name}\n" for name in sorted(files)).encode()})
+    # what the last reports held and these do not (another language layout, a resolution renamed, the pages of a
+    # report that included private material) must not stay beside them, to be published by mistake
+    remove_files(out_dir, sorted(before - set(files)))
+    return [path for path in written if path.name != MANIFEST]
 
 
 def _view(today: dt.date | None, view: View | None) -> View:

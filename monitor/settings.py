@@ -195,6 +195,9 @@ def _language_suffix(item: str, where: str) -> tuple[str, str]:
     if not at or ":" not in domain.rpartition("]")[2]:  # a@[IPv6:2001:db8::1] is an address, not a suffix
         return text, ""
     domain, _colon, code = domain.rpartition(":")
+    if ":" in domain.rpartition("]")[2]:  # 'a@example.org:ru:en'
+        raise SettingsError(_("{where}: '{address}' asks for more than one language — write one code after the "
+                              "address, e.g. b@example.org:ru").format(where=where, address=text[:80]))
     try:
         language(code.strip())
     except UnknownLanguage:

@@ -263,6 +263,45 @@ def publish_files(out_dir: str | os.PathLike, files: dict[str, bytes]) -> list[P
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def read_manifest(out_dir: str | os.PathLike, name: str) -> set[str]:
+    """The file names listed in `out_dir`/`name`, one per line (written by an earlier publish_files); none when
+    it is missing or unreadable."""
+    from .readfile import read_regular
+
+    try:
+        data = read_regular(Path(out_dir) / name, 1 << 20)
+    except OSError:  # unreadable, not a plain file, or over the limit (readfile.TooLarge)
+        return set()
+    return {line for line in (data or b"").decode("utf-8", "replace").splitlines() if line.strip()}
+
+
+def remove_files(out_dir: str | os.PathLike, names: list[str]) -> list[Path]:
+    """Remove these files of an earlier set from `out_dir`, and the folders they leave empty; the paths removed.
+
+    Only plain files inside `out_dir`, reached without a link, are removed; anything else (a name that leaves the
+    folder, a link, a folder, a file that cannot be removed) is left as it is.
+    """
+    out, removed = Path(out_dir), []
+    for name in names:
+        try:
+            _check_name(out, name)
+            path = out / name
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                continue
+            path.unlink()
+        except (OSError, ValueError):
+            continue
+        removed.append(path)
+        for folder in path.parents:
+            if folder == out or not folder.is_relative_to(out):
+                break
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
+    return removed
+
+
 def _check_name(out: Path, name: str) -> None:
     parts = Path(name).parts
     if not parts or any(p in ("", ".", "..") or p.startswith("/") for p in parts) or Path(name).is_absolute():

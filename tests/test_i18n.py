@@ -116,6 +116,26 @@ def test_an_unknown_language_names_the_ones_there_are():
         i18n.parse_languages("ru\u202e")
 
 
+def test_no_language_is_a_message_not_english_by_default_and_the_message_speaks_the_readers_language(tmp_path):
+    for given in ("", ",", " ", " , "):
+        with pytest.raises(UnknownLanguage, match="^no language is given — write a code such as ru"):
+            i18n.parse_languages(given)
+    with use("ru"), pytest.raises(UnknownLanguage, match="^языка 'xx' нет — используйте один из: en, ru"):
+        i18n.parse_languages("xx")
+    (tmp_path / "monitor.toml").write_text('language = "ru"\n', encoding="utf-8")
+    run = _monitor("--file", str(tmp_path / "demands.yaml"), "report", "--lang", ",", cwd=tmp_path)
+    assert (run.returncode, run.stderr.split(" — ")[0]) == (2, "monitor: no language is given")
+    (tmp_path / "monitor.toml").write_text("language = []\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="language: no language is given"):
+        languages_of(tmp_path / "demands.yaml", environ={})
+
+
+def test_one_language_per_recipient(tmp_path):
+    (tmp_path / "monitor.toml").write_text('mail_to = ["a@example.org:ru:en"]\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match="'a@example.org:ru:en' asks for more than one language"):
+        load_settings(tmp_path / "demands.yaml", environ={})
+
+
 def test_the_language_setting_comes_from_the_environment_before_monitor_toml(tmp_path):
     data = tmp_path / "demands.yaml"
     assert languages_of(data, environ={}) == ("en",)

@@ -23,7 +23,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_writes_every_report(small_register, today, tmp_path):
     written = write_reports(small_register, tmp_path / "reports", today=today)
     assert [p.name for p in written] == ["index.html", "2019.html", "2021.html", "demands.xlsx"]
-    assert sorted(snapshot(tmp_path / "reports")) == ["2019.html", "2021.html", "demands.xlsx", "index.html"]
+    assert sorted(snapshot(tmp_path / "reports")) == [".monitor-reports", "2019.html", "2021.html", "demands.xlsx",
+                                                      "index.html"]
+    assert (tmp_path / "reports" / ".monitor-reports").read_text() == "2019.html\n2021.html\ndemands.xlsx\nindex.html\n"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder left behind
 
 
@@ -198,4 +200,4 @@ def test_a_full_disk_is_a_message_and_leaves_the_previous_reports(small_file, sm
                           "unchanged; free some space (or choose a folder on another disk with --out) and run it "
                           "again\n")  # one line: no traceback, no "Exception ignored" from the workbook's writers
     assert snapshot(out) == before
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging folder left behind
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]  # no staging folder left behind

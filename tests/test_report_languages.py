@@ -35,7 +35,9 @@ EVERY = ["index.html", "en/index.html", "en/2019.html", "en/2021.html", "en/dema
 
 
 def files_in(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The reports in `folder` (not the list of them, .monitor-reports, which report.py keeps beside them)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != ".monitor-reports"}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +51,7 @@ def reports(tmp_path_factory) -> Path:
 
 def test_each_language_in_its_folder_and_a_page_to_choose(reports):
     assert sorted(files_in(reports)) == sorted(EVERY)
-    assert not [p for p in reports.rglob(".*")]  # no staging folder left behind
+    assert not [p for p in reports.rglob(".staging*")]  # no staging folder left behind
     chooser = (reports / "index.html").read_text(encoding="utf-8")
     assert '<a href="en/index.html" hreflang="en">English</a>' in chooser
     assert '<a href="ru/index.html" hreflang="ru">Русский</a> — Как выполняются требования' in chooser
@@ -87,6 +89,28 @@ def test_one_language_writes_into_the_folder_as_before(small_register, tmp_path)
     assert [p.name for p in english] == [p.name for p in written]
 
 
+def test_the_files_of_the_previous_layout_go_and_nothing_else(small_register, tmp_path):
+    """One language, then two, then one again: each time only the new set is left, so that pages of an earlier
+    report (one with private material, say) are never published beside it by mistake. A file of someone else's
+    stays, a link is not followed, and a manifest naming a place outside the folder removes nothing there."""
+    out = tmp_path / "reports"
+    write_reports(small_register, out, view=View(TODAY, private=True))
+    (out / "notes.txt").write_text("ours", encoding="utf-8")
+    write_reports(small_register, out, today=TODAY, languages=("en", "ru"))
+    names = [f"{code}/{name}" for code in ("en", "ru") for name in ("index.html", "2019.html", "2021.html",
+                                                                     "demands.xlsx")]
+    assert sorted(files_in(out)) == sorted(["index.html", "notes.txt", *names])
+    write_reports(small_register, out, today=TODAY)
+    assert sorted(files_in(out)) == ["2019.html", "2021.html", "demands.xlsx", "index.html", "notes.txt"]
+    assert not (out / "en").exists() and not (out / "ru").exists()
+    outside = tmp_path / "outside.html"
+    outside.write_text("keep", encoding="utf-8")
+    (out / "elsewhere.html").symlink_to(outside)
+    (out / ".monitor-reports").write_text("../outside.html\nelsewhere.html\nnotes.txt/..\n", encoding="utf-8")
+    write_reports(small_register, out, today=TODAY)
+    assert outside.read_text(encoding="utf-8") == "keep" and (out / "elsewhere.html").is_symlink()
+
+
 def write_dir(register, out: Path) -> Path:
     write_reports(register, out, today=TODAY)
     return out
@@ -111,7 +135,7 @@ def test_a_failure_in_the_second_language_leaves_the_previous_reports(small_regi
     assert code == 1
     assert capsys.readouterr().err.startswith("monitor: the disk is full: cannot write to ")
     assert files_in(out) == before
-    assert not [p for p in out.rglob(".*")]
+    assert not [p for p in out.rglob(".staging*")]
 
 
 def test_a_failure_while_writing_the_second_language_leaves_the_previous_reports(small_register, tmp_path,

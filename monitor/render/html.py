@@ -39,7 +39,9 @@ def environment() -> jinja2.Environment:
     from markupsafe import Markup
 
     # optimized=False: Jinja's optimizer runs a filter on a constant once, when the template is compiled, which
-    # would keep the words of the language active then ({{ "yes"|free }} stayed English on Russian pages)
+    # would keep the words of the language active then ({{ "yes"|free }} stayed English on Russian pages). Jinja's
+    # code generator still does so for a filter on a literal in {{ }} (3.1), so no template applies a filter that
+    # translates to a literal: the words come from _() or from data, looked up when the page is rendered.
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True, optimized=False)
