@@ -32,7 +32,9 @@ GITHUB = [".github/workflows/review.yml", ".github/workflows/publish.yml", ".git
 
 
 def files_in(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    """The files in `folder`, but the reports' list of what they wrote (.monitor-reports, beside every report)."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if p.is_file() and p.name != ".monitor-reports")
 
 
 def uncomment_examples(text: str) -> str:

@@ -91,7 +91,8 @@ def test_report_as_of_shows_the_register_as_it_stood(tmp_path):
     out = tmp_path / "reports"
     done = run("report", "--as-of", "2016-12-31", "--since", "2013-01-01", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["2012.html", "2013.html", "demands.xlsx", "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [".monitor-reports", "2012.html", "2013.html", "demands.xlsx",
+                                                     "index.html"]
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "As it stood on 31 December 2016" in index and "What changed since 1 January 2013" in index
     register = register_as_of(monitor.load_register(ROOT / "demands.yaml", today=TODAY), dt.date(2016, 12, 31))
