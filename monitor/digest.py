@@ -20,7 +20,7 @@ from .delivery import Delivery, deliver, sending_state
 from .delivery_report import delivery_text
 from .errors import MonitorError
 from .followup import due
-from .i18n import SOURCE, _, counted, current, format_number, ngettext, use
+from .i18n import SOURCE, _, counted, current, format_number, language_name, ngettext, use
 from .model import Register
 from .outbox import DigestState, short_id
 from .readfile import check_regular, read_regular
@@ -132,8 +132,6 @@ def _queue_and_deliver(state: DigestState, settings: Settings, edition: Edition,
                        sleep: Sleep) -> tuple[str, bool]:
     """Put one language's digest in the outbox (once: a repeat is recognised by its Message-ID) and deliver it:
     what happened, and whether someone is in doubt, failed or still waiting (or it reached nobody before)."""
-    from .render.digest import language_name
-
     message_id, message = _message(edition, settings)
     digest = edition.digest
     named = language_name(edition.language) if several else ""
@@ -234,8 +232,6 @@ def summary_of(digest: Digest, written: list[Path]) -> str:
     """One sentence for the user: which period, what changed, what has not moved, where it was saved (two files
     per language: each language's named when there are several)."""
     from .render import long_date
-    from .render.digest import language_name
-
     if digest.last_digest:
         since_words = _("since the last digest of {day}").format(day=long_date(digest.last_digest))
     else:

@@ -150,6 +150,14 @@ def pgettext(context: str, text: str) -> str:
     return current().translations.pgettext(context, text)
 
 
+def language_name(code: str) -> str:
+    """The name of language `code` in the active language: 'Russian' in English, 'английский' for 'en' in Russian;
+    a regional code ('pt-BR') by its own name where CLDR has one, else by its language's; the code itself when
+    CLDR knows neither."""
+    names = current().locale.languages
+    return names.get(code.replace("-", "_")) or names.get(re.split(r"[-_]", code)[0]) or code
+
+
 def format_number(number: float) -> str:
     """3000 -> '3,000' in English, '3 000' in Russian."""
     from babel.numbers import format_decimal

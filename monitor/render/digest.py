@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from ..fields import STATUS_SYMBOLS
-from ..i18n import _, counted, current, format_number, ngettext, pgettext
+from ..i18n import _, counted, format_number, language_name, ngettext, pgettext
 from ..model import Status
 from . import TEMPLATES, duration, long_date, page_names, short_date
 from .html import weblink  # one rule for links, in reports and digests alike
@@ -57,16 +57,6 @@ def fill(template: str, **fields: object) -> Markup:
 def plain(prose: Prose, language: str) -> str:
     """Prose for the text body: as it is when in the digest's `language`, else followed by its language: 'Text [EN]'."""
     return prose.text if prose.language == language else f"{prose.text} [{prose.language.upper()}]"
-
-
-def language_name(code: str) -> str:
-    """A language's name in the active language: 'Russian' in English, 'английский' in Russian."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return Locale.parse(code.replace("-", "_")).get_display_name(current().locale) or code
-    except (UnknownLocaleError, ValueError):
-        return code
 
 
 def render_text(digest: Digest) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..fields import LOOKS
-from ..i18n import N_, _, current, pgettext
+from ..i18n import N_, _, current, language_name, pgettext
 from ..model import Register, Status
 from ..view import View
 from .sheets import (
@@ -101,11 +101,6 @@ def languages_key(source: str) -> str:
              "translation, {source} where it is the original ({source_name}), not yet translated. A demand's quoted "
              "text is always the original; where there is an unofficial translation of it, it is in a column of "
              "its own.").format(reader=reader.code, source=source, source_name=language_name(source))
-
-
-def language_name(code: str) -> str:
-    """A language's name in the active language ('английский' for en, read in Russian); the code if Babel has none."""
-    return current().locale.languages.get(code.replace("-", "_"), code)
 
 
 PRIVATE = N_("Includes private material: for the team only. Do not publish or forward.")

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 from ..fields import STATUS_SYMBOLS, is_web_address
 from ..followup import DUE_DAYS, due
 from ..frames import RECENT_DAYS
-from ..i18n import _, counted, current, format_number, ngettext, pgettext
+from ..i18n import _, counted, current, format_number, language_name, ngettext, pgettext
 from ..model import Entry, Register, Status
 from ..view import View, changes_since
 from . import TEMPLATES, duration, long_date, page_names, short_date
 from .charts import bar_chart, percent, share_chart
-from .languages import alternates, language_name, prose_html, prose_text, quote_of
+from .languages import alternates, prose_html, prose_text, quote_of
 
 if TYPE_CHECKING:
     import jinja2

@@ -10,19 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import _, current, language, use
+from ..i18n import _, current, language, language_name, use
 from ..prose import Prose, Quote, prose, quote
 
 if TYPE_CHECKING:
     from markupsafe import Markup
 
     from ..model import Register
-
-
-def language_name(code: str) -> str:
-    """The name of language `code` in the active language ('английский' for 'en' on a Russian page)."""
-    names = current().locale.languages
-    return names.get(code) or names.get(code.split("-")[0].split("_")[0]) or code
 
 
 def shown_prose(prose_: Prose, page: str) -> Markup:

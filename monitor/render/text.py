@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..i18n import _, counted, current, format_number
+from ..i18n import _, counted, current, format_number, language_name
 from ..model import Demand, Register, Resolution, Status
 from ..prose import prose
 from . import duration
@@ -71,11 +71,7 @@ class _Shown:
         if not self.marked:
             return []
         return ["", *_said(_("[{code}]: not yet translated; the original text, in {language}.").format(
-            code=self.source, language=_language_name(self.source)))]
-
-
-def _language_name(code: str) -> str:
-    return current().locale.languages.get(code.replace("-", "_"), code)
+            code=self.source, language=language_name(self.source)))]
 
 
 def _changed(register: Register, demands: Sequence[Demand], since: dt.date, today: dt.date,
